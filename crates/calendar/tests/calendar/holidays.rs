@@ -159,18 +159,6 @@ fn statutory_rules_reproduce_years_that_followed_the_default_pattern() {
     // that the rules (Tết 2+3, 2/9 Tuesday → 1/9) are encoded right. (The 30/4 swap of
     // 2025 is a government decision, so it is left out of the comparison.)
     let official = vn();
-    let mut rules_only = CalendarData::new(official.data().rules().clone());
-    rules_only.confirm("culture_day", "t").unwrap();
-    rules_only
-        .add_schedule(
-            motcua_calendar::YearSchedule::from_toml(
-                "year = 2025\nstatus = \"official\"\nmode = \"patch\"",
-                "t",
-            )
-            .unwrap(),
-            "t",
-        )
-        .unwrap();
     let statutory = WorkCalendar::new(
         CalendarData::new(official.data().rules().clone()),
         OfficeHours::default(),
