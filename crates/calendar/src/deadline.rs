@@ -487,7 +487,9 @@ pub fn evaluate(
             return Err(DeadlineError::OutOfOrder { at });
         }
         last = at;
-        if st.completed_at.is_some() {
+        // An apology may still be recorded after a late decision, before the result
+        // is handed over; nothing else happens to the clock once processing ended.
+        if st.completed_at.is_some() && !matches!(event, ClockEvent::Extended { .. }) {
             return Err(DeadlineError::AfterCompletion { at });
         }
         match *event {

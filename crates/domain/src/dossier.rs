@@ -1,0 +1,1008 @@
+//! The dossier (hồ sơ) and its state machine: filing, and every action after it.
+//! [`submit`] and [`decide`] are pure: given the dossier, the command, who acts and
+//! when, they return the new state and the event to record, or an error with a code.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use motcua_calendar::{DeadlineRules, TimeLimit, WorkCalendar};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::applicant::Applicant;
+use crate::catalog::{Catalog, Channel, OnlineMode};
+use crate::code::DossierCode;
+use crate::command::{Command, PauseKind, ReceivedDocument, Satisfaction};
+use crate::error::DomainError;
+use crate::org::{Directory, Role, Subject};
+use crate::policy::{acts_for_applicant, require_role};
+use crate::status::{ActionKind, Status};
+use crate::time::{micros, to_local};
+
+/// One recorded step of a dossier's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierEvent {
+    /// 1, 2, 3… within the dossier.
+    pub seq: i32,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Username of who did it.
+    pub actor: String,
+    /// What.
+    pub action: ActionKind,
+    /// Status before (none for the creation event).
+    pub from: Option<Status>,
+    /// Status after.
+    pub to: Status,
+    /// Details: reasons, items, targets, new dates…
+    pub data: Value,
+}
+
+/// The applicant's rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// Level.
+    pub level: Satisfaction,
+    /// Comment.
+    pub comment: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A dossier with its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dossier {
+    /// Code.
+    pub code: DossierCode,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Procedure name, as when filed.
+    pub procedure_name: String,
+    /// Validity date of the procedure version it follows.
+    pub procedure_version: NaiveDate,
+    /// Time limit of that version.
+    pub time_limit: TimeLimit,
+    /// Receipt cut-off of that version.
+    pub cutoff: Option<NaiveTime>,
+    /// Agency that received it (its code starts the dossier code).
+    pub receiving_agency: String,
+    /// Agency that handles it now.
+    pub handling_agency: String,
+    /// Unit that handles it now.
+    pub handling_unit: Option<String>,
+    /// Officer that handles it now.
+    pub assignee: Option<String>,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// Citizen account that owns it, if any.
+    pub owner: Option<String>,
+    /// Who created it (citizen, receiving officer or helper).
+    pub created_by: String,
+    /// Community digital helper or officer who filed on the applicant's behalf.
+    pub helper: Option<String>,
+    /// Channel.
+    pub channel: Channel,
+    /// Status.
+    pub status: Status,
+    /// Status to go back to after a pause, a supplement or a consultation.
+    pub resume_status: Option<Status>,
+    /// Why the clock is paused, while `Paused`.
+    pub pause_kind: Option<PauseKind>,
+    /// The declaration form's data.
+    pub form_data: Value,
+    /// When it was filed.
+    pub submitted_at: DateTime<Utc>,
+    /// When it was received (the time limit runs from here).
+    pub received_at: Option<DateTime<Utc>>,
+    /// When processing ended (decided, refused, stopped, withdrawn).
+    pub completed_at: Option<DateTime<Utc>>,
+    /// When the result was handed over.
+    pub returned_at: Option<DateTime<Utc>>,
+    /// The current appointment (ngày hẹn trả), derived from the events.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Whether an apology with a new date was issued.
+    pub extended: bool,
+    /// The rating, after return.
+    pub rating: Option<Rating>,
+    /// Optimistic-concurrency version (1 after filing).
+    pub version: i64,
+    /// History, oldest first.
+    pub events: Vec<DossierEvent>,
+}
+
+impl Dossier {
+    /// Agencies the dossier passed through by transfer.
+    pub fn agencies_involved(&self) -> impl Iterator<Item = &str> {
+        self.events.iter().filter_map(|e| {
+            (e.action == ActionKind::Transfer)
+                .then(|| e.data.get("from_agency").and_then(Value::as_str))
+                .flatten()
+        })
+    }
+
+    /// The national portal's status code (TrangThaiHoSo, 1–10) right now.
+    pub fn portal_status(&self) -> u8 {
+        match self.status {
+            Status::Submitted => 1,
+            Status::Received => 2,
+            Status::Refused => 3,
+            Status::Supplemented if self.received_at.is_none() => 1,
+            Status::Paused if self.pause_kind == Some(PauseKind::FeePayment) => 6,
+            Status::Supplemented
+            | Status::Assigned
+            | Status::InProcess
+            | Status::Consulting
+            | Status::Transferred
+            | Status::AwaitingApproval
+            | Status::Paused => 4,
+            Status::SupplementRequested => 5,
+            Status::Withdrawn => 7,
+            Status::Stopped => 8,
+            Status::Approved | Status::ResultReady => 9,
+            Status::Returned => 10,
+        }
+    }
+
+    fn last_seq(&self) -> i32 {
+        self.events.last().map_or(0, |e| e.seq)
+    }
+}
+
+/// What the rules need besides the dossier.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// Who acts.
+    pub subject: &'a Subject,
+    /// Agencies, units, officers.
+    pub directory: &'a Directory,
+    /// Procedures.
+    pub catalog: &'a Catalog,
+    /// Working calendar.
+    pub calendar: &'a WorkCalendar,
+    /// Deadline parameters of the province.
+    pub rules: &'a DeadlineRules,
+    /// Now (UTC, whole microseconds).
+    pub now: DateTime<Utc>,
+}
+
+/// A state change to record: the new state (with the event appended) and the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The dossier after the action.
+    pub dossier: Dossier,
+    /// The event to append.
+    pub event: DossierEvent,
+}
+
+/// `POST /api/v1/dossiers`: a new dossier, online or at the counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// Procedure code.
+    pub procedure: String,
+    /// Receiving agency (for an online dossier: where to file it).
+    #[serde(default)]
+    pub agency: Option<String>,
+    /// Channel (default: online for citizens, counter for officers).
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// Who the dossier is for.
+    pub applicant: Applicant,
+    /// The declaration form.
+    #[serde(default)]
+    pub form_data: Value,
+    /// Citizen account the dossier belongs to, when an officer files for them.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Papers received at the counter.
+    #[serde(default)]
+    pub documents: Vec<ReceivedDocument>,
+    /// Note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Files a new dossier. The returned dossier's code carries sequence 0: the store
+/// assigns the day's next number in the same transaction that saves it.
+pub fn submit(req: SubmitRequest, ctx: &Ctx<'_>) -> Result<Dossier, DomainError> {
+    let procedure =
+        ctx.catalog
+            .get(req.procedure.trim())
+            .ok_or_else(|| DomainError::UnknownProcedure {
+                code: req.procedure.trim().to_owned(),
+            })?;
+    let now = micros(ctx.now);
+    let today = to_local(now).date();
+    let version = procedure.version_at(today)?;
+    let applicant = req.applicant.validated()?;
+    let form_data = version.form.validate(&req.form_data)?;
+
+    let (channel, receiving_agency, helper, owner, received) = match ctx.subject {
+        Subject::Citizen { username } => {
+            if req.channel.is_some_and(|c| c != Channel::Online) {
+                return Err(DomainError::not_allowed(
+                    "công dân chỉ nộp hồ sơ trực tuyến",
+                    "citizens file online only",
+                ));
+            }
+            let agency = pick_agency(
+                req.agency.as_deref(),
+                version.handling_agency.as_deref(),
+                None,
+            )?;
+            (Channel::Online, agency, None, Some(username.clone()), false)
+        }
+        Subject::Officer { username, roles } => match req.channel.unwrap_or(Channel::Counter) {
+            Channel::Counter | Channel::Post => {
+                let own: Vec<&str> = roles
+                    .iter()
+                    .filter(|r| r.role == Role::ReceivingOfficer)
+                    .map(|r| r.agency.as_str())
+                    .collect();
+                let agency = pick_agency(req.agency.as_deref(), None, Some(&own))?;
+                require_role(ctx.subject, &[Role::ReceivingOfficer], &agency)?;
+                let channel = req.channel.unwrap_or(Channel::Counter);
+                (channel, agency, None, req.owner.clone(), true)
+            }
+            Channel::Assisted => {
+                let agency = pick_agency(
+                    req.agency.as_deref(),
+                    version.handling_agency.as_deref(),
+                    None,
+                )?;
+                (
+                    Channel::Assisted,
+                    agency,
+                    Some(username.clone()),
+                    req.owner.clone(),
+                    false,
+                )
+            }
+            Channel::Online => {
+                return Err(DomainError::invalid(
+                    "channel",
+                    "Cán bộ nộp thay công dân dùng kênh “assisted” (hỗ trợ nộp trực tuyến)",
+                    "officers filing for a citizen use the \"assisted\" channel",
+                ));
+            }
+        },
+    };
+    let needed = match channel {
+        Channel::Assisted => Channel::Online,
+        c => c,
+    };
+    let online_refused = needed == Channel::Online && version.online_mode == OnlineMode::None;
+    if online_refused || !version.channels.contains(&needed) {
+        return Err(DomainError::ChannelNotOffered {
+            code: procedure.code.clone(),
+            channel: channel.as_str(),
+        });
+    }
+    if ctx.directory.agency(&receiving_agency).is_none() {
+        return Err(DomainError::invalid(
+            "agency",
+            format!("Không có cơ quan mã {receiving_agency}"),
+            format!("unknown agency {receiving_agency}"),
+        ));
+    }
+    let handling_agency = version
+        .handling_agency
+        .clone()
+        .unwrap_or_else(|| receiving_agency.clone());
+    if ctx.directory.agency(&handling_agency).is_none() {
+        return Err(DomainError::UnknownAgency {
+            code: handling_agency,
+        });
+    }
+
+    let status = if received {
+        Status::Received
+    } else {
+        Status::Submitted
+    };
+    let mut data = serde_json::Map::new();
+    data.insert("channel".into(), json!(channel.as_str()));
+    if !req.documents.is_empty() {
+        data.insert(
+            "documents".into(),
+            serde_json::to_value(&req.documents).unwrap_or_default(),
+        );
+    }
+    if let Some(note) = req.note.as_deref().and_then(crate::text::clean) {
+        data.insert("note".into(), Value::String(note));
+    }
+    let data = Value::Object(data);
+    let event = DossierEvent {
+        seq: 1,
+        at: now,
+        actor: ctx.subject.username().to_owned(),
+        action: if received {
+            ActionKind::Receive
+        } else {
+            ActionKind::Submit
+        },
+        from: None,
+        to: status,
+        data,
+    };
+    let mut dossier = Dossier {
+        code: DossierCode::new(&receiving_agency, today, 0),
+        procedure_code: procedure.code.clone(),
+        procedure_name: procedure.name.clone(),
+        procedure_version: version.valid_from,
+        time_limit: version.time_limit,
+        cutoff: version.cutoff,
+        receiving_agency,
+        handling_agency,
+        handling_unit: None,
+        assignee: None,
+        applicant,
+        owner,
+        created_by: ctx.subject.username().to_owned(),
+        helper,
+        channel,
+        status,
+        resume_status: None,
+        pause_kind: None,
+        form_data,
+        submitted_at: now,
+        received_at: received.then_some(now),
+        completed_at: None,
+        returned_at: None,
+        due_at: None,
+        extended: false,
+        rating: None,
+        version: 1,
+        events: vec![event],
+    };
+    dossier.due_at = crate::deadline::appointment(&dossier, ctx.calendar, ctx.rules)?;
+    Ok(dossier)
+}
+
+/// The receiving agency: as asked, else the procedure's fixed agency, else the
+/// officer's only receiving agency.
+fn pick_agency(
+    asked: Option<&str>,
+    fixed: Option<&str>,
+    own: Option<&[&str]>,
+) -> Result<String, DomainError> {
+    if let Some(a) = asked.map(str::trim).filter(|a| !a.is_empty()) {
+        return Ok(a.to_owned());
+    }
+    if let Some(f) = fixed {
+        return Ok(f.to_owned());
+    }
+    match own {
+        Some([only]) => Ok((*only).to_owned()),
+        Some([]) => Err(DomainError::not_allowed(
+            "cần vai trò Cán bộ tiếp nhận",
+            "needs the receiving officer role",
+        )),
+        _ => Err(DomainError::required("agency", "cơ quan tiếp nhận hồ sơ")),
+    }
+}
+
+const PROCESSING: [Status; 3] = [Status::Assigned, Status::InProcess, Status::Supplemented];
+const HANDLERS: [Role; 3] = [Role::Specialist, Role::UnitLeader, Role::AgencyLeader];
+const LEADERS: [Role; 2] = [Role::UnitLeader, Role::AgencyLeader];
+
+/// Applies `cmd` to `dossier` if the rules allow it.
+pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision, DomainError> {
+    let action = cmd.kind();
+    let from = dossier.status;
+    let now = micros(ctx.now);
+    let received = dossier.received_at.is_some();
+    let illegal = || DomainError::IllegalTransition {
+        action: action.as_str(),
+        status: from.as_str(),
+    };
+    let allowed = |statuses: &[Status]| -> Result<(), DomainError> {
+        if statuses.contains(&from) {
+            Ok(())
+        } else {
+            Err(illegal())
+        }
+    };
+    let subject = ctx.subject;
+    let receiving = dossier.receiving_agency.as_str();
+    let handling = dossier.handling_agency.as_str();
+    let mut next = dossier.clone();
+    let mut data = serde_json::Map::new();
+    let mut put = |k: &str, v: Value| {
+        data.insert(k.to_owned(), v);
+    };
+
+    match cmd {
+        Command::Receive { documents, note } => {
+            allowed(&[Status::Submitted, Status::Supplemented])?;
+            if received {
+                return Err(illegal());
+            }
+            require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+            next.status = Status::Received;
+            next.received_at = Some(now);
+            if !documents.is_empty() {
+                put(
+                    "documents",
+                    serde_json::to_value(documents).unwrap_or_default(),
+                );
+            }
+            put_opt(&mut put, "note", note);
+        }
+        Command::RequestSupplement { items, reason } => {
+            if received {
+                allowed(&[
+                    Status::Received,
+                    Status::Assigned,
+                    Status::InProcess,
+                    Status::Supplemented,
+                ])?;
+                if from == Status::Received {
+                    require_any(
+                        subject,
+                        &[
+                            (Role::ReceivingOfficer, receiving),
+                            (Role::Specialist, handling),
+                        ],
+                    )?;
+                } else {
+                    require_role(subject, &HANDLERS, handling)?;
+                }
+            } else {
+                allowed(&[Status::Submitted, Status::Supplemented])?;
+                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+            }
+            next.status = Status::SupplementRequested;
+            next.resume_status = Some(if from == Status::Supplemented {
+                Status::InProcess
+            } else {
+                from
+            });
+            put("items", json!(items));
+            put("reason", json!(reason));
+        }
+        Command::Supplement { note, form_data } => {
+            allowed(&[Status::SupplementRequested])?;
+            if !acts_for_applicant(subject, dossier) {
+                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+            }
+            if let Some(update) = form_data {
+                let merged = merge(&dossier.form_data, &update)?;
+                let procedure = ctx.catalog.get(&dossier.procedure_code).ok_or_else(|| {
+                    DomainError::UnknownProcedure {
+                        code: dossier.procedure_code.clone(),
+                    }
+                })?;
+                let version = procedure.version_at(dossier.procedure_version)?;
+                next.form_data = version.form.validate(&merged)?;
+                put("form_data", update);
+            }
+            next.status = Status::Supplemented;
+            put_opt(&mut put, "note", note);
+        }
+        Command::Refuse { reason } => {
+            if received {
+                allowed(&[
+                    Status::Received,
+                    Status::Assigned,
+                    Status::InProcess,
+                    Status::Supplemented,
+                    Status::Transferred,
+                ])?;
+                if from == Status::Received {
+                    require_any(
+                        subject,
+                        &[
+                            (Role::ReceivingOfficer, receiving),
+                            (Role::Specialist, handling),
+                            (Role::UnitLeader, handling),
+                            (Role::AgencyLeader, handling),
+                        ],
+                    )?;
+                } else {
+                    require_role(subject, &HANDLERS, handling)?;
+                }
+            } else {
+                allowed(&[Status::Submitted, Status::Supplemented])?;
+                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+            }
+            next.status = Status::Refused;
+            next.completed_at = Some(now);
+            put("reason", json!(reason));
+        }
+        Command::Assign {
+            unit,
+            assignee,
+            note,
+        } => {
+            allowed(&[
+                Status::Received,
+                Status::Assigned,
+                Status::InProcess,
+                Status::Transferred,
+                Status::Supplemented,
+            ])?;
+            if from == Status::Supplemented && !received {
+                return Err(illegal());
+            }
+            if from == Status::Received {
+                require_any(
+                    subject,
+                    &[
+                        (Role::ReceivingOfficer, receiving),
+                        (Role::UnitLeader, handling),
+                        (Role::AgencyLeader, handling),
+                    ],
+                )?;
+            } else {
+                require_any(
+                    subject,
+                    &[
+                        (Role::ReceivingOfficer, handling),
+                        (Role::UnitLeader, handling),
+                        (Role::AgencyLeader, handling),
+                    ],
+                )?;
+            }
+            let (unit, assignee) = resolve_assignment(ctx.directory, handling, unit, assignee)?;
+            next.status = Status::Assigned;
+            next.handling_unit = unit.clone();
+            next.assignee = assignee.clone();
+            put_opt(&mut put, "unit", unit);
+            put_opt(&mut put, "assignee", assignee);
+            put_opt(&mut put, "note", note);
+        }
+        Command::Process { note } => {
+            allowed(
+                &PROCESSING
+                    .into_iter()
+                    .chain([Status::Transferred])
+                    .collect::<Vec<_>>(),
+            )?;
+            if from == Status::Supplemented && !received {
+                return Err(illegal());
+            }
+            if from == Status::InProcess {
+                return Err(illegal());
+            }
+            let role = require_role(subject, &HANDLERS, handling)?;
+            if role == Role::Specialist
+                && let Some(a) = &dossier.assignee
+                && a != subject.username()
+            {
+                return Err(DomainError::not_allowed(
+                    format!("hồ sơ đã phân công cho cán bộ {a}"),
+                    format!("the dossier is assigned to {a}"),
+                ));
+            }
+            if next.assignee.is_none() {
+                next.assignee = Some(subject.username().to_owned());
+            }
+            next.status = Status::InProcess;
+            next.resume_status = None;
+            put_opt(&mut put, "note", note);
+        }
+        Command::Consult {
+            target,
+            question,
+            answer_by,
+        } => {
+            allowed(&[Status::InProcess])?;
+            require_role(subject, &HANDLERS, handling)?;
+            let target_agency = if let Some(u) = ctx.directory.unit(&target) {
+                u.agency.clone()
+            } else if ctx.directory.agency(&target).is_some() {
+                target.clone()
+            } else {
+                return Err(DomainError::invalid(
+                    "target",
+                    format!("Không có đơn vị hoặc cơ quan mã {target}"),
+                    format!("unknown unit or agency {target}"),
+                ));
+            };
+            next.status = Status::Consulting;
+            next.resume_status = Some(Status::InProcess);
+            put("target", json!(target));
+            put("target_agency", json!(target_agency));
+            put("question", json!(question));
+            if let Some(d) = answer_by {
+                put("answer_by", json!(d));
+            }
+        }
+        Command::ConsultReply { answer } => {
+            allowed(&[Status::Consulting])?;
+            let target_agency = dossier
+                .events
+                .iter()
+                .rev()
+                .find(|e| e.action == ActionKind::Consult)
+                .and_then(|e| e.data.get("target_agency").and_then(Value::as_str))
+                .unwrap_or(handling)
+                .to_owned();
+            require_any(
+                subject,
+                &[
+                    (Role::Specialist, handling),
+                    (Role::UnitLeader, handling),
+                    (Role::AgencyLeader, handling),
+                    (Role::Specialist, &target_agency),
+                    (Role::UnitLeader, &target_agency),
+                    (Role::AgencyLeader, &target_agency),
+                ],
+            )?;
+            next.status = Status::InProcess;
+            next.resume_status = None;
+            put("answer", json!(answer));
+        }
+        Command::Transfer { agency, reason } => {
+            allowed(&[Status::Received, Status::Assigned, Status::InProcess])?;
+            if from == Status::Received {
+                require_any(
+                    subject,
+                    &[
+                        (Role::ReceivingOfficer, receiving),
+                        (Role::UnitLeader, handling),
+                        (Role::AgencyLeader, handling),
+                        (Role::Specialist, handling),
+                    ],
+                )?;
+            } else {
+                require_role(subject, &HANDLERS, handling)?;
+            }
+            if ctx.directory.agency(&agency).is_none() {
+                return Err(DomainError::invalid(
+                    "agency",
+                    format!("Không có cơ quan mã {agency}"),
+                    format!("unknown agency {agency}"),
+                ));
+            }
+            if agency == handling {
+                return Err(DomainError::invalid(
+                    "agency",
+                    "Hồ sơ đang ở chính cơ quan này",
+                    "the dossier is already with that agency",
+                ));
+            }
+            put("from_agency", json!(handling));
+            put("to_agency", json!(agency));
+            put_opt(&mut put, "reason", reason);
+            next.status = Status::Transferred;
+            next.handling_agency = agency;
+            next.handling_unit = None;
+            next.assignee = None;
+        }
+        Command::SubmitForApproval { note } => {
+            allowed(&[Status::InProcess])?;
+            require_role(subject, &[Role::Specialist, Role::UnitLeader], handling)?;
+            next.status = Status::AwaitingApproval;
+            put_opt(&mut put, "note", note);
+        }
+        Command::Approve { note } => {
+            allowed(&[Status::AwaitingApproval])?;
+            require_role(subject, &LEADERS, handling)?;
+            next.status = Status::Approved;
+            next.completed_at = Some(now);
+            put_opt(&mut put, "note", note);
+        }
+        Command::SendBack { reason } => {
+            allowed(&[Status::AwaitingApproval])?;
+            require_role(subject, &LEADERS, handling)?;
+            next.status = Status::InProcess;
+            put("reason", json!(reason));
+        }
+        Command::IssueResult {
+            result_number,
+            note,
+        } => {
+            allowed(&[Status::Approved])?;
+            require_any(
+                subject,
+                &[
+                    (Role::Specialist, handling),
+                    (Role::ReceivingOfficer, handling),
+                    (Role::ReceivingOfficer, receiving),
+                    (Role::UnitLeader, handling),
+                ],
+            )?;
+            next.status = Status::ResultReady;
+            put_opt(&mut put, "result_number", result_number);
+            put_opt(&mut put, "note", note);
+        }
+        Command::ReturnResult { method, note } => {
+            allowed(&[Status::ResultReady])?;
+            require_any(
+                subject,
+                &[
+                    (Role::ReceivingOfficer, receiving),
+                    (Role::ReceivingOfficer, handling),
+                ],
+            )?;
+            let report = crate::deadline::report(dossier, ctx.calendar, ctx.rules, now)?;
+            let late = report
+                .as_ref()
+                .is_some_and(|r| r.timeliness == Some(motcua_calendar::Timeliness::Late));
+            if late && !dossier.extended {
+                return Err(DomainError::ApologyRequired);
+            }
+            next.status = Status::Returned;
+            next.returned_at = Some(now);
+            put("method", json!(method));
+            put_opt(&mut put, "note", note);
+        }
+        Command::Withdraw { reason } => {
+            allowed(&[
+                Status::Submitted,
+                Status::Received,
+                Status::SupplementRequested,
+                Status::Supplemented,
+                Status::Assigned,
+                Status::InProcess,
+                Status::Consulting,
+                Status::Transferred,
+                Status::AwaitingApproval,
+                Status::Paused,
+            ])?;
+            if !acts_for_applicant(subject, dossier) {
+                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+            }
+            next.status = Status::Withdrawn;
+            next.completed_at = Some(now);
+            next.resume_status = None;
+            next.pause_kind = None;
+            put("reason", json!(reason));
+        }
+        Command::Pause { reason, kind } => {
+            allowed(&[
+                Status::Received,
+                Status::Assigned,
+                Status::InProcess,
+                Status::Transferred,
+            ])?;
+            require_any(
+                subject,
+                &[
+                    (Role::ReceivingOfficer, receiving),
+                    (Role::Specialist, handling),
+                    (Role::UnitLeader, handling),
+                    (Role::AgencyLeader, handling),
+                ],
+            )?;
+            next.status = Status::Paused;
+            next.resume_status = Some(from);
+            next.pause_kind = Some(kind);
+            put("reason", json!(reason));
+            put("kind", json!(kind));
+        }
+        Command::Resume { note } => {
+            allowed(&[Status::Paused])?;
+            require_any(
+                subject,
+                &[
+                    (Role::ReceivingOfficer, receiving),
+                    (Role::Specialist, handling),
+                    (Role::UnitLeader, handling),
+                    (Role::AgencyLeader, handling),
+                ],
+            )?;
+            next.status = dossier.resume_status.unwrap_or(Status::InProcess);
+            next.resume_status = None;
+            next.pause_kind = None;
+            put_opt(&mut put, "note", note);
+        }
+        Command::Extend {
+            new_due,
+            reason,
+            apology,
+        } => {
+            allowed(&[
+                Status::Received,
+                Status::SupplementRequested,
+                Status::Supplemented,
+                Status::Assigned,
+                Status::InProcess,
+                Status::Consulting,
+                Status::Transferred,
+                Status::AwaitingApproval,
+                Status::Paused,
+                Status::Approved,
+                Status::ResultReady,
+            ])?;
+            if !received {
+                return Err(illegal());
+            }
+            require_role(subject, &LEADERS, handling)?;
+            if !ctx.calendar.is_working_day(new_due)? {
+                return Err(DomainError::invalid(
+                    "new_due",
+                    format!(
+                        "Ngày hẹn trả mới {} không phải ngày làm việc",
+                        new_due.format("%d/%m/%Y")
+                    ),
+                    "the new appointment must be a working day",
+                ));
+            }
+            next.extended = true;
+            put("new_due", json!(new_due));
+            put("reason", json!(reason));
+            put_opt(&mut put, "apology", apology);
+        }
+        Command::Stop { reason } => {
+            allowed(&[
+                Status::Submitted,
+                Status::Received,
+                Status::SupplementRequested,
+                Status::Supplemented,
+                Status::Assigned,
+                Status::InProcess,
+                Status::Consulting,
+                Status::Transferred,
+                Status::AwaitingApproval,
+                Status::Paused,
+            ])?;
+            require_any(
+                subject,
+                &[
+                    (Role::ReceivingOfficer, receiving),
+                    (Role::AgencyLeader, handling),
+                ],
+            )?;
+            next.status = Status::Stopped;
+            next.completed_at = Some(now);
+            next.resume_status = None;
+            next.pause_kind = None;
+            put("reason", json!(reason));
+        }
+        Command::Rate { level, comment } => {
+            allowed(&[Status::Returned])?;
+            if !acts_for_applicant(subject, dossier) {
+                return Err(DomainError::not_allowed(
+                    "chỉ người nộp hồ sơ được đánh giá",
+                    "only the applicant may rate",
+                ));
+            }
+            if dossier.rating.is_some() {
+                return Err(DomainError::AlreadyRated);
+            }
+            next.rating = Some(Rating {
+                level,
+                comment: comment.clone(),
+                at: now,
+            });
+            put("level", json!(level));
+            put_opt(&mut put, "comment", comment);
+        }
+    }
+
+    let event = DossierEvent {
+        seq: dossier.last_seq() + 1,
+        at: now,
+        actor: subject.username().to_owned(),
+        action,
+        from: Some(from),
+        to: next.status,
+        data: Value::Object(data),
+    };
+    next.events.push(event.clone());
+    next.version = dossier.version + 1;
+    next.due_at = crate::deadline::appointment(&next, ctx.calendar, ctx.rules)?;
+    Ok(Decision {
+        dossier: next,
+        event,
+    })
+}
+
+fn put_opt(put: &mut impl FnMut(&str, Value), key: &str, value: Option<String>) {
+    if let Some(v) = value {
+        put(key, Value::String(v));
+    }
+}
+
+/// The first of `(role, agency)` pairs the subject holds.
+fn require_any(subject: &Subject, options: &[(Role, &str)]) -> Result<Role, DomainError> {
+    for &(role, agency) in options {
+        if subject.has_role_in(role, agency) {
+            return Ok(role);
+        }
+    }
+    let first = options.first().map_or("", |o| o.1);
+    let roles: Vec<Role> = options.iter().map(|o| o.0).collect();
+    require_role(subject, &roles, first)
+}
+
+/// Checks a unit and/or assignee against the handling agency; the unit defaults to
+/// the assignee's unit when the assignee has exactly one there.
+fn resolve_assignment(
+    directory: &Directory,
+    agency: &str,
+    unit: Option<String>,
+    assignee: Option<String>,
+) -> Result<(Option<String>, Option<String>), DomainError> {
+    if let Some(u) = &unit {
+        match directory.unit(u) {
+            Some(found) if found.agency == agency => {}
+            Some(_) => {
+                return Err(DomainError::invalid(
+                    "unit",
+                    format!("Đơn vị {u} không thuộc cơ quan đang xử lý hồ sơ"),
+                    format!("unit {u} does not belong to the handling agency"),
+                ));
+            }
+            None => {
+                return Err(DomainError::invalid(
+                    "unit",
+                    format!("Không có đơn vị mã {u}"),
+                    format!("unknown unit {u}"),
+                ));
+            }
+        }
+    }
+    let mut unit = unit;
+    if let Some(a) = &assignee {
+        let officer = directory.officer(a).ok_or_else(|| {
+            DomainError::invalid(
+                "assignee",
+                format!("Không có cán bộ {a}"),
+                format!("unknown officer {a}"),
+            )
+        })?;
+        let here: Vec<&crate::org::RoleAssignment> = officer
+            .roles
+            .iter()
+            .filter(|r| {
+                r.agency == agency
+                    && matches!(
+                        r.role,
+                        Role::Specialist | Role::UnitLeader | Role::AgencyLeader
+                    )
+            })
+            .collect();
+        if here.is_empty() {
+            return Err(DomainError::invalid(
+                "assignee",
+                format!("Cán bộ {a} không có vai trò xử lý tại cơ quan đang giải quyết hồ sơ"),
+                format!("officer {a} holds no processing role in the handling agency"),
+            ));
+        }
+        if unit.is_none() {
+            let units: Vec<&String> = here.iter().filter_map(|r| r.unit.as_ref()).collect();
+            if let [only] = units.as_slice() {
+                unit = Some((*only).clone());
+            }
+        }
+    }
+    Ok((unit, assignee))
+}
+
+/// Shallow merge of form corrections into the form data.
+fn merge(base: &Value, update: &Value) -> Result<Value, DomainError> {
+    let mut out = match base {
+        Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    match update {
+        Value::Object(m) => {
+            for (k, v) in m {
+                out.insert(k.clone(), v.clone());
+            }
+            Ok(Value::Object(out))
+        }
+        _ => Err(DomainError::invalid(
+            "form_data",
+            "Dữ liệu tờ khai phải là một đối tượng JSON",
+            "form_data must be a JSON object",
+        )),
+    }
+}
+
+/// Parses an action name.
+pub fn parse_action(name: &str) -> Result<ActionKind, DomainError> {
+    match ActionKind::parse(name) {
+        Some(ActionKind::Submit) | None => Err(DomainError::UnknownAction {
+            action: name.to_owned(),
+        }),
+        Some(a) => Ok(a),
+    }
+}
+
+/// Local date of an instant (helper for callers that group by day).
+pub fn local_day(t: DateTime<Utc>) -> NaiveDate {
+    to_local(t).date()
+}

@@ -1,0 +1,28 @@
+//! The pure rules of Một Cửa's one-stop system (hệ thống một cửa điện tử): the
+//! organisation, the procedure catalog, dossiers and their state machine, dossier
+//! codes, deadlines, who may do what, and the audit chain. No I/O, no clock, no SQL:
+//! the caller passes time and data in and stores what comes out.
+
+pub mod applicant;
+pub mod audit;
+pub mod catalog;
+pub mod code;
+pub mod command;
+pub mod deadline;
+pub mod dossier;
+pub mod error;
+pub mod form;
+pub mod org;
+pub mod policy;
+pub mod status;
+pub mod text;
+pub mod time;
+
+pub use applicant::{Applicant, ApplicantKind};
+pub use catalog::{Catalog, Channel, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion};
+pub use code::DossierCode;
+pub use command::{Command, PauseKind, ReturnMethod, Satisfaction};
+pub use dossier::{Ctx, Decision, Dossier, DossierEvent, SubmitRequest, decide, submit};
+pub use error::{DomainError, ErrorKind, FieldIssue};
+pub use org::{Account, AccountKind, Agency, Directory, OrgUnit, Role, RoleAssignment, Subject};
+pub use status::{ActionKind, Status};
