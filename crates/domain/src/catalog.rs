@@ -182,6 +182,9 @@ pub struct ProcedureVersion {
     /// agency that receives the dossier.
     #[serde(default)]
     pub handling_agency: Option<String>,
+    /// Remarks for administrators (e.g. what the source did not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An administrative procedure (thủ tục hành chính).
@@ -198,6 +201,9 @@ pub struct Procedure {
     pub level: ProcedureLevel,
     /// Versions, oldest first.
     pub versions: Vec<ProcedureVersion>,
+    /// Where the facts come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Procedure {
@@ -301,6 +307,7 @@ mod tests {
             result: "Giấy khai sinh".into(),
             legal_basis: vec![],
             handling_agency: None,
+            note: None,
         }
     }
 
@@ -312,6 +319,7 @@ mod tests {
             sector: "Hộ tịch".into(),
             level: ProcedureLevel::Commune,
             versions: vec![version("2026-01-01", 3), version("2025-07-01", 5)],
+            source: None,
         }
         .validated()
         .unwrap();

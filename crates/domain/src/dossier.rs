@@ -104,7 +104,8 @@ pub struct Dossier {
     pub rating: Option<Rating>,
     /// Optimistic-concurrency version (1 after filing).
     pub version: i64,
-    /// History, oldest first.
+    /// History, oldest first (stored apart from the dossier's row).
+    #[serde(default)]
     pub events: Vec<DossierEvent>,
 }
 

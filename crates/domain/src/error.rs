@@ -15,6 +15,10 @@ pub enum ErrorKind {
     NotFound,
     /// The current state does not allow it (409).
     Conflict,
+    /// Too large (413).
+    TooLarge,
+    /// A file type that is not accepted (415).
+    UnsupportedMedia,
 }
 
 /// One problem with one input field.
@@ -129,6 +133,41 @@ pub enum DomainError {
     /// Rating before the result was returned.
     #[error("a dossier can be rated only after its result is returned")]
     NotYetReturned,
+    /// An attachment larger than allowed.
+    #[error("attachment {name:?} is larger than {limit} bytes")]
+    AttachmentTooLarge {
+        /// File name.
+        name: String,
+        /// Limit in bytes.
+        limit: u64,
+    },
+    /// An empty attachment.
+    #[error("attachment {name:?} is empty")]
+    AttachmentEmpty {
+        /// File name.
+        name: String,
+    },
+    /// An attachment whose content is not an accepted type.
+    #[error("attachment {name:?} is not an accepted file type (detected: {detected})")]
+    AttachmentTypeNotAllowed {
+        /// File name.
+        name: String,
+        /// What the content looks like.
+        detected: String,
+    },
+    /// An attachment whose name or declared type does not match its content.
+    #[error("attachment {name:?} claims {claimed} but its content is {detected}")]
+    AttachmentTypeMismatch {
+        /// File name.
+        name: String,
+        /// What the name or header claims.
+        claimed: String,
+        /// What the content is.
+        detected: String,
+    },
+    /// No such attachment.
+    #[error("attachment not found")]
+    AttachmentNotFound,
     /// A calendar problem (bad date, out of range).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
@@ -183,6 +222,11 @@ impl DomainError {
             Self::ApologyRequired => "apology_required",
             Self::AlreadyRated => "already_rated",
             Self::NotYetReturned => "not_yet_returned",
+            Self::AttachmentTooLarge { .. } => "attachment_too_large",
+            Self::AttachmentEmpty { .. } => "attachment_empty",
+            Self::AttachmentTypeNotAllowed { .. } => "attachment_type_not_allowed",
+            Self::AttachmentTypeMismatch { .. } => "attachment_type_mismatch",
+            Self::AttachmentNotFound => "attachment_not_found",
             Self::Calendar(e) => e.code(),
             Self::Deadline(e) => e.code(),
         }
@@ -200,7 +244,13 @@ impl DomainError {
             | Self::UnknownUnit { .. }
             | Self::UnknownOfficer { .. }
             | Self::InvalidDossierCode { .. }
+            | Self::AttachmentEmpty { .. }
             | Self::Calendar(_) => ErrorKind::Invalid,
+            Self::AttachmentTooLarge { .. } => ErrorKind::TooLarge,
+            Self::AttachmentTypeNotAllowed { .. } | Self::AttachmentTypeMismatch { .. } => {
+                ErrorKind::UnsupportedMedia
+            }
+            Self::AttachmentNotFound => ErrorKind::NotFound,
             Self::UnknownProcedure { .. }
             | Self::DossierNotFound { .. }
             | Self::UnknownAction { .. } => ErrorKind::NotFound,
@@ -273,6 +323,18 @@ impl DomainError {
             Self::ApologyRequired => "Hồ sơ đã quá hạn: phải lập văn bản xin lỗi và hẹn lại ngày trả (gia hạn) trước khi trả kết quả".to_owned(),
             Self::AlreadyRated => "Hồ sơ đã được đánh giá".to_owned(),
             Self::NotYetReturned => "Chỉ đánh giá được sau khi đã nhận kết quả".to_owned(),
+            Self::AttachmentTooLarge { name, limit } => format!(
+                "Tệp “{name}” vượt quá dung lượng cho phép ({} MB); hồ sơ không thay đổi",
+                limit / (1024 * 1024)
+            ),
+            Self::AttachmentEmpty { name } => format!("Tệp “{name}” rỗng; vui lòng chọn lại tệp"),
+            Self::AttachmentTypeNotAllowed { name, .. } => format!(
+                "Tệp “{name}” không thuộc loại được chấp nhận (PDF, JPG, PNG, TIFF, WEBP, DOCX, XLSX, ODT, ODS)"
+            ),
+            Self::AttachmentTypeMismatch { name, claimed, detected } => format!(
+                "Tệp “{name}” ghi là {claimed} nhưng nội dung là {detected}; vui lòng đính kèm đúng tệp"
+            ),
+            Self::AttachmentNotFound => "Không tìm thấy tệp đính kèm".to_owned(),
             Self::Calendar(e) => e.message_vi(),
             Self::Deadline(e) => e.message_vi(),
         }

@@ -4,6 +4,7 @@
 //! the caller passes time and data in and stores what comes out.
 
 pub mod applicant;
+pub mod attachment;
 pub mod audit;
 pub mod catalog;
 pub mod code;

@@ -136,6 +136,7 @@ pub fn catalog() -> Catalog {
         result: "Kết quả".into(),
         legal_basis: vec![],
         handling_agency: handling.map(Into::into),
+        note: None,
     };
     Catalog::new([
         Procedure {
@@ -150,6 +151,7 @@ pub fn catalog() -> Catalog {
                 None,
                 form,
             )],
+            source: None,
         }
         .validated()
         .unwrap(),
@@ -165,6 +167,7 @@ pub fn catalog() -> Catalog {
                 None,
                 FormSchema::default(),
             )],
+            source: None,
         },
         Procedure {
             code: "1.012345".into(),
@@ -178,6 +181,7 @@ pub fn catalog() -> Catalog {
                 Some(DEPT),
                 FormSchema::default(),
             )],
+            source: None,
         },
     ])
 }

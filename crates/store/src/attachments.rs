@@ -1,0 +1,314 @@
+//! Attachments (tệp đính kèm): streamed into object storage (the local filesystem by
+//! default; S3 later) while their size is counted, their SHA-256 computed and their
+//! type recognised from the content; then recorded in the database. A failed upload
+//! leaves nothing behind: the object is aborted or deleted, no row is written.
+
+use std::path::Path as FsPath;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures::{Stream, StreamExt, TryStreamExt};
+use motcua_domain::DomainError;
+use motcua_domain::attachment::{SNIFF_BYTES, classify};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::error::StoreError;
+use crate::sql::{Row, args};
+use crate::writer::AuditDraft;
+use crate::{RequestMeta, Store};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Blobs {
+    store: Arc<dyn ObjectStore>,
+}
+
+fn blob_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Blob {
+        detail: e.to_string(),
+    }
+}
+
+impl Blobs {
+    pub(crate) fn local(dir: &FsPath) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(blob_err)?;
+        let fs = LocalFileSystem::new_with_prefix(dir).map_err(blob_err)?;
+        Ok(Blobs {
+            store: Arc::new(fs),
+        })
+    }
+}
+
+/// An attachment to store.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// Dossier code.
+    pub dossier_code: String,
+    /// `submission`, `supplement` or `result`.
+    pub kind: String,
+    /// File name as given.
+    pub name: String,
+    /// Media type as declared by the client.
+    pub declared_type: Option<String>,
+    /// Who uploads.
+    pub uploaded_by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Size limit in bytes.
+    pub max_bytes: u64,
+}
+
+/// A stored attachment's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentMeta {
+    /// Id.
+    pub id: String,
+    /// Dossier code.
+    pub dossier_code: String,
+    /// Kind.
+    pub kind: String,
+    /// File name.
+    pub name: String,
+    /// Media type recognised from the content.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+    #[serde(skip)]
+    storage_key: String,
+}
+
+/// Why an upload did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PutError {
+    /// The file was refused (type, size, empty).
+    #[error(transparent)]
+    Rejected(#[from] DomainError),
+    /// The upload stream broke before its end.
+    #[error("upload interrupted: {0}")]
+    Interrupted(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn meta_from_row(r: &Row) -> Result<AttachmentMeta, StoreError> {
+    Ok(AttachmentMeta {
+        id: r.text("id")?,
+        dossier_code: r.text("dossier_code")?,
+        kind: r.text("kind")?,
+        name: r.text("name")?,
+        content_type: r.text("content_type")?,
+        size: r.int("size")?,
+        sha256: r.text("sha256")?,
+        uploaded_by: r.text("uploaded_by")?,
+        uploaded_at: r.time("uploaded_at")?,
+        storage_key: r.text("storage_key")?,
+    })
+}
+
+impl Store {
+    /// Streams an attachment in and records it; on any failure nothing remains.
+    pub async fn put_attachment<S, E>(
+        &self,
+        new: NewAttachment,
+        stream: S,
+        meta: RequestMeta,
+    ) -> Result<AttachmentMeta, PutError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + Unpin,
+        E: std::fmt::Display,
+    {
+        let mut stream = stream;
+        // Read enough to recognise the type before anything is written.
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
+        let mut rest: Option<Bytes> = None;
+        while head.len() < SNIFF_BYTES {
+            match stream.next().await {
+                Some(Ok(chunk)) => {
+                    let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+                    head.extend_from_slice(chunk.get(..take).unwrap_or_default());
+                    if take < chunk.len() {
+                        rest = Some(chunk.slice(take..));
+                        break;
+                    }
+                }
+                Some(Err(e)) => return Err(PutError::Interrupted(e.to_string())),
+                None => break,
+            }
+        }
+        let file_type = classify(&head, &new.name, new.declared_type.as_deref())?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let key = Path::from(format!("dossiers/{}/{id}", new.dossier_code));
+        let too_large = || DomainError::AttachmentTooLarge {
+            name: new.name.clone(),
+            limit: new.max_bytes,
+        };
+
+        let upload = self
+            .inner
+            .blobs
+            .store
+            .put_multipart(&key)
+            .await
+            .map_err(blob_err)?;
+        let mut writer = WriteMultipart::new(upload);
+        let mut hasher = Sha256::new();
+        let mut size = head.len() as u64;
+        hasher.update(&head);
+        writer.write(&head);
+        let mut failure: Option<PutError> = None;
+        if let Some(chunk) = rest {
+            size += chunk.len() as u64;
+            hasher.update(&chunk);
+            writer.write(&chunk);
+        }
+        if size > new.max_bytes {
+            failure = Some(too_large().into());
+        }
+        while failure.is_none() {
+            match stream.next().await {
+                Some(Ok(chunk)) => {
+                    size += chunk.len() as u64;
+                    if size > new.max_bytes {
+                        failure = Some(too_large().into());
+                        break;
+                    }
+                    hasher.update(&chunk);
+                    if let Err(e) = writer.wait_for_capacity(4).await {
+                        failure = Some(PutError::Store(blob_err(e)));
+                        break;
+                    }
+                    writer.write(&chunk);
+                }
+                Some(Err(e)) => failure = Some(PutError::Interrupted(e.to_string())),
+                None => break,
+            }
+        }
+        if let Some(f) = failure {
+            let _ = writer.abort().await;
+            return Err(f);
+        }
+        writer.finish().await.map_err(blob_err)?;
+
+        let record = AttachmentMeta {
+            id,
+            dossier_code: new.dossier_code.clone(),
+            kind: new.kind.clone(),
+            name: new.name.clone(),
+            content_type: file_type.mime.to_owned(),
+            size: i64::try_from(size).unwrap_or(i64::MAX),
+            sha256: hex::encode(hasher.finalize()),
+            uploaded_by: new.uploaded_by.clone(),
+            uploaded_at: motcua_domain::time::micros(new.at),
+            storage_key: key.to_string(),
+        };
+        let saved = record.clone();
+        let result = self
+            .writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let r = saved;
+                    let exists = batch
+                        .conn()
+                        .opt("SELECT code FROM dossiers WHERE code = $1", &args![r.dossier_code.as_str()])
+                        .await?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound {
+                            what: format!("dossier {}", r.dossier_code),
+                        });
+                    }
+                    batch
+                        .conn()
+                        .exec(
+                            "INSERT INTO attachments (id, dossier_code, kind, name, content_type, size, sha256, storage_key, uploaded_by, uploaded_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            &args![
+                                r.id.as_str(),
+                                r.dossier_code.as_str(),
+                                r.kind.as_str(),
+                                r.name.as_str(),
+                                r.content_type.as_str(),
+                                r.size,
+                                r.sha256.as_str(),
+                                r.storage_key.as_str(),
+                                r.uploaded_by.as_str(),
+                                r.uploaded_at,
+                            ],
+                        )
+                        .await?;
+                    batch.audit(AuditDraft {
+                        at: r.uploaded_at,
+                        actor: r.uploaded_by.clone(),
+                        action: "attachment.add".to_owned(),
+                        target: r.dossier_code.clone(),
+                        ip: meta.ip.clone(),
+                        details: json!({"id": r.id, "name": r.name, "size": r.size, "sha256": r.sha256, "type": r.content_type}),
+                    });
+                    Ok(())
+                })
+            })
+            .await;
+        if let Err(e) = result {
+            // The row was not written: remove the object so nothing is half-attached.
+            let _ = self.inner.blobs.store.delete(&key).await;
+            return Err(e.into());
+        }
+        Ok(record)
+    }
+
+    /// An attachment's record.
+    pub async fn attachment(
+        &self,
+        dossier_code: &str,
+        id: &str,
+    ) -> Result<Option<AttachmentMeta>, StoreError> {
+        let mut rc = self.read().await?;
+        let row = rc
+            .conn()
+            .opt(
+                "SELECT * FROM attachments WHERE dossier_code = $1 AND id = $2",
+                &args![dossier_code, id],
+            )
+            .await?;
+        row.map(|r| meta_from_row(&r)).transpose()
+    }
+
+    /// A dossier's attachments, oldest first.
+    pub async fn attachments(&self, dossier_code: &str) -> Result<Vec<AttachmentMeta>, StoreError> {
+        let mut rc = self.read().await?;
+        let rows = rc
+            .conn()
+            .all(
+                "SELECT * FROM attachments WHERE dossier_code = $1 ORDER BY uploaded_at, id",
+                &args![dossier_code],
+            )
+            .await?;
+        rows.iter().map(meta_from_row).collect()
+    }
+
+    /// The content of an attachment, streamed.
+    pub async fn attachment_stream(
+        &self,
+        meta: &AttachmentMeta,
+    ) -> Result<impl Stream<Item = Result<Bytes, StoreError>> + Send + 'static, StoreError> {
+        let got = self
+            .inner
+            .blobs
+            .store
+            .get(&Path::from(meta.storage_key.as_str()))
+            .await
+            .map_err(blob_err)?;
+        Ok(got.into_stream().map_err(blob_err))
+    }
+}

@@ -1,0 +1,468 @@
+//! Dossiers: filing (with the day's next code number), state changes with optimistic
+//! concurrency, reads and the officer's queue.
+//!
+//! The row keeps the columns that queries filter and sort on, and the whole dossier
+//! (without its history) as JSON in `doc`; events have their own table.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::dossier::local_day;
+use motcua_domain::{ActionKind, Decision, Dossier, DossierCode, DossierEvent, Status};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::error::StoreError;
+use crate::sql::{Arg, Conn, Row, args};
+use crate::writer::{AuditDraft, Batch};
+use crate::{RequestMeta, Store};
+
+/// Filters of the dossier list (the officer's queue, the citizen's "my dossiers").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DossierFilter {
+    /// Only dossiers received by or handled in one of these agencies (officer scope).
+    pub scope_agencies: Option<Vec<String>>,
+    /// Only dossiers of this citizen account (citizen scope).
+    pub owner: Option<String>,
+    /// Status.
+    pub status: Option<Status>,
+    /// Received by or handled in this agency.
+    pub agency: Option<String>,
+    /// Due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
+    /// Procedure code.
+    pub procedure: Option<String>,
+    /// Channel name.
+    pub channel: Option<String>,
+    /// Handled by this officer.
+    pub assignee: Option<String>,
+    /// Page, from 1.
+    pub page: u32,
+    /// Page size (capped at 200).
+    pub per_page: u32,
+}
+
+/// One line of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DossierSummary {
+    /// Code.
+    pub code: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Status.
+    pub status: Status,
+    /// Channel.
+    pub channel: String,
+    /// Receiving agency.
+    pub receiving_agency: String,
+    /// Handling agency.
+    pub handling_agency: String,
+    /// Handling unit.
+    pub handling_unit: Option<String>,
+    /// Assignee.
+    pub assignee: Option<String>,
+    /// Applicant's name.
+    pub applicant_name: String,
+    /// Filed.
+    pub submitted_at: DateTime<Utc>,
+    /// Received.
+    pub received_at: Option<DateTime<Utc>>,
+    /// Appointment.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Extended with apology.
+    pub extended: bool,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    /// Items.
+    pub items: Vec<T>,
+    /// Total matching.
+    pub total: i64,
+    /// Page number.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+fn doc_json(d: &Dossier) -> Result<String, StoreError> {
+    let mut v = serde_json::to_value(d)?;
+    if let Value::Object(m) = &mut v {
+        m.remove("events");
+    }
+    Ok(serde_json::to_string(&v)?)
+}
+
+fn row_args(d: &Dossier) -> Result<Vec<Arg>, StoreError> {
+    Ok(Vec::from(args![
+        d.code.as_str(),
+        d.procedure_code.as_str(),
+        d.status.as_str(),
+        d.channel.as_str(),
+        d.receiving_agency.as_str(),
+        d.handling_agency.as_str(),
+        d.handling_unit.clone(),
+        d.assignee.clone(),
+        d.owner.clone(),
+        d.helper.clone(),
+        d.applicant.name.as_str(),
+        d.submitted_at,
+        d.received_at,
+        d.due_at,
+        d.completed_at,
+        d.returned_at,
+        d.extended,
+        d.version,
+        doc_json(d)?,
+    ]))
+}
+
+async fn insert_event(conn: &mut Conn<'_>, code: &str, e: &DossierEvent) -> Result<(), StoreError> {
+    conn.exec(
+        "INSERT INTO dossier_events (dossier_code, seq, at, actor, action, from_status, to_status, data) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &args![
+            code,
+            i64::from(e.seq),
+            e.at,
+            e.actor.as_str(),
+            e.action.as_str(),
+            e.from.map(|s| s.as_str().to_owned()),
+            e.to.as_str(),
+            serde_json::to_string(&e.data)?,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn insert_outbox(
+    conn: &mut Conn<'_>,
+    at: DateTime<Utc>,
+    topic: &str,
+    key: &str,
+    payload: &Value,
+) -> Result<(), StoreError> {
+    conn.exec(
+        "INSERT INTO outbox (created_at, topic, key, payload) VALUES ($1, $2, $3, $4)",
+        &args![at, topic, key, serde_json::to_string(payload)?],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The outbox message and audit entry for an event.
+fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) -> Value {
+    let payload = json!({
+        "code": d.code.as_str(),
+        "action": e.action.as_str(),
+        "from": e.from.map(Status::as_str),
+        "to": e.to.as_str(),
+        "at": e.at,
+        "actor": e.actor,
+        "portal_status": d.portal_status(),
+        "due_at": d.due_at,
+    });
+    batch.audit(AuditDraft {
+        at: e.at,
+        actor: e.actor.clone(),
+        action: format!("dossier.{}", e.action.as_str()),
+        target: d.code.as_str().to_owned(),
+        ip: meta.ip.clone(),
+        details: json!({
+            "from": e.from.map(Status::as_str),
+            "to": e.to.as_str(),
+            "version": d.version,
+            "data": e.data,
+        }),
+    });
+    payload
+}
+
+const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
+    assignee, owner, helper, applicant_name, submitted_at, received_at, due_at, completed_at, returned_at, \
+    extended, version, doc";
+
+impl Store {
+    /// Saves a new dossier, giving it the receiving agency's next number of the day.
+    pub async fn create_dossier(
+        &self,
+        dossier: Dossier,
+        meta: RequestMeta,
+    ) -> Result<Dossier, StoreError> {
+        let key = format!(
+            "seq:{}:{}",
+            dossier.receiving_agency,
+            local_day(dossier.submitted_at).format("%y%m%d")
+        );
+        self.writer()
+            .run_keyed(key, move |batch| {
+                Box::pin(async move {
+                    let mut d = dossier;
+                    let day = local_day(d.submitted_at);
+                    let key = day.format("%y%m%d").to_string();
+                    let seq = batch
+                        .conn()
+                        .one(
+                            "INSERT INTO code_sequences (agency, day, last) VALUES ($1, $2, 1) \
+                             ON CONFLICT (agency, day) DO UPDATE SET last = code_sequences.last + 1 \
+                             RETURNING last",
+                            &args![d.receiving_agency.as_str(), key],
+                        )
+                        .await?
+                        .int("last")?;
+                    let seq = u32::try_from(seq).map_err(StoreError::corrupt)?;
+                    d.code = DossierCode::new(&d.receiving_agency, day, seq);
+                    let mut conn = batch.conn();
+                    conn.exec(
+                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"),
+                        &row_args(&d)?,
+                    )
+                    .await?;
+                    for e in &d.events {
+                        insert_event(&mut conn, d.code.as_str(), e).await?;
+                    }
+                    let events = d.events.clone();
+                    for e in &events {
+                        let payload = record(batch, &d, e, &meta);
+                        insert_outbox(&mut batch.conn(), e.at, "dossier.created", d.code.as_str(), &payload).await?;
+                    }
+                    Ok(d)
+                })
+            })
+            .await
+    }
+
+    /// Records a decision, if the dossier is still at `decision.dossier.version - 1`.
+    pub async fn apply(
+        &self,
+        decision: Decision,
+        meta: RequestMeta,
+    ) -> Result<Dossier, StoreError> {
+        let key = format!("dossier:{}", decision.dossier.code);
+        self.writer()
+            .run_keyed(key, move |batch| {
+                Box::pin(async move {
+                    let Decision { dossier: d, event } = decision;
+                    let mut args = row_args(&d)?;
+                    args.push(Arg::from(d.version - 1));
+                    let changed = batch
+                        .conn()
+                        .exec(
+                            "UPDATE dossiers SET code = $1, procedure_code = $2, status = $3, channel = $4, \
+                             receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
+                             owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
+                             due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
+                             doc = $19 WHERE code = $1 AND version = $20",
+                            &args,
+                        )
+                        .await?;
+                    if changed == 0 {
+                        return Err(StoreError::Conflict {
+                            what: format!("dossier {}", d.code),
+                        });
+                    }
+                    insert_event(&mut batch.conn(), d.code.as_str(), &event).await?;
+                    let payload = record(batch, &d, &event, &meta);
+                    let topic = format!("dossier.{}", event.action.as_str());
+                    insert_outbox(&mut batch.conn(), event.at, &topic, d.code.as_str(), &payload).await?;
+                    Ok(d)
+                })
+            })
+            .await
+    }
+
+    /// A dossier with its history.
+    pub async fn dossier(&self, code: &str) -> Result<Option<Dossier>, StoreError> {
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let Some(row) = conn
+            .opt("SELECT doc FROM dossiers WHERE code = $1", &args![code])
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut d: Dossier = serde_json::from_str(&row.text("doc")?)?;
+        let events = conn
+            .all(
+                "SELECT seq, at, actor, action, from_status, to_status, data FROM dossier_events \
+                 WHERE dossier_code = $1 ORDER BY seq",
+                &args![code],
+            )
+            .await?;
+        d.events = events
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(d))
+    }
+
+    /// A page of dossier summaries, most urgent first.
+    pub async fn list_dossiers(
+        &self,
+        f: &DossierFilter,
+    ) -> Result<Page<DossierSummary>, StoreError> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut params: Vec<Arg> = Vec::new();
+        let p = |params: &mut Vec<Arg>, a: Arg| {
+            params.push(a);
+            format!("${}", params.len())
+        };
+        if let Some(scope) = &f.scope_agencies {
+            if scope.is_empty() {
+                clauses.push("1 = 0".to_owned());
+            } else {
+                let list: Vec<String> =
+                    scope.iter().map(|a| p(&mut params, Arg::from(a))).collect();
+                let list = list.join(", ");
+                clauses.push(format!(
+                    "(receiving_agency IN ({list}) OR handling_agency IN ({list}))"
+                ));
+            }
+        }
+        if let Some(o) = &f.owner {
+            let ph = p(&mut params, Arg::from(o));
+            clauses.push(format!("owner = {ph}"));
+        }
+        if let Some(s) = f.status {
+            let ph = p(&mut params, Arg::from(s.as_str()));
+            clauses.push(format!("status = {ph}"));
+        }
+        if let Some(a) = &f.agency {
+            let ph = p(&mut params, Arg::from(a));
+            clauses.push(format!(
+                "(receiving_agency = {ph} OR handling_agency = {ph})"
+            ));
+        }
+        if let Some(t) = f.due_before {
+            let ph = p(&mut params, Arg::from(t));
+            clauses.push(format!("due_at < {ph}"));
+        }
+        if let Some(x) = &f.procedure {
+            let ph = p(&mut params, Arg::from(x));
+            clauses.push(format!("procedure_code = {ph}"));
+        }
+        if let Some(x) = &f.channel {
+            let ph = p(&mut params, Arg::from(x));
+            clauses.push(format!("channel = {ph}"));
+        }
+        if let Some(x) = &f.assignee {
+            let ph = p(&mut params, Arg::from(x));
+            clauses.push(format!("assignee = {ph}"));
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let per_page = f.per_page.clamp(1, 200);
+        let page = f.page.max(1);
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let total = conn
+            .one(
+                &format!("SELECT COUNT(*) AS n FROM dossiers{filter}"),
+                &params,
+            )
+            .await?
+            .int("n")?;
+        let limit = p(&mut params, Arg::from(i64::from(per_page)));
+        let offset = p(&mut params, Arg::from(i64::from((page - 1) * per_page)));
+        let rows = conn
+            .all(
+                &format!(
+                    "SELECT code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
+                     assignee, applicant_name, submitted_at, received_at, due_at, extended FROM dossiers{filter} \
+                     ORDER BY due_at IS NULL, due_at, code LIMIT {limit} OFFSET {offset}"
+                ),
+                &params,
+            )
+            .await?;
+        let items = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Number of dossiers in each status.
+    pub async fn count_by_status(&self) -> Result<Vec<(Status, i64)>, StoreError> {
+        let mut rc = self.read().await?;
+        let rows = rc
+            .conn()
+            .all(
+                "SELECT status, COUNT(*) AS n FROM dossiers GROUP BY status ORDER BY status",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let s = r.text("status")?;
+                let status =
+                    Status::parse(&s).ok_or_else(|| StoreError::corrupt(format!("status {s}")))?;
+                Ok((status, r.int("n")?))
+            })
+            .collect()
+    }
+
+    /// All dossier codes of an agency on a day, in number order (for gap checks).
+    pub async fn codes_of_day(
+        &self,
+        agency: &str,
+        day: chrono::NaiveDate,
+    ) -> Result<Vec<String>, StoreError> {
+        let prefix = format!("{agency}-{}-", day.format("%y%m%d"));
+        let mut rc = self.read().await?;
+        let rows = rc
+            .conn()
+            .all(
+                "SELECT code FROM dossiers WHERE code LIKE $1 ORDER BY length(code), code",
+                &args![format!("{prefix}%")],
+            )
+            .await?;
+        rows.iter().map(|r| r.text("code")).collect()
+    }
+}
+
+fn status_of(text: &str) -> Result<Status, StoreError> {
+    Status::parse(text).ok_or_else(|| StoreError::corrupt(format!("unknown status {text}")))
+}
+
+fn event_from_row(r: &Row) -> Result<DossierEvent, StoreError> {
+    let action = r.text("action")?;
+    Ok(DossierEvent {
+        seq: i32::try_from(r.int("seq")?).map_err(StoreError::corrupt)?,
+        at: r.time("at")?,
+        actor: r.text("actor")?,
+        action: ActionKind::parse(&action)
+            .ok_or_else(|| StoreError::corrupt(format!("unknown action {action}")))?,
+        from: r
+            .opt_text("from_status")?
+            .map(|s| status_of(&s))
+            .transpose()?,
+        to: status_of(&r.text("to_status")?)?,
+        data: serde_json::from_str(&r.text("data")?)?,
+    })
+}
+
+fn summary_from_row(r: &Row) -> Result<DossierSummary, StoreError> {
+    Ok(DossierSummary {
+        code: r.text("code")?,
+        procedure_code: r.text("procedure_code")?,
+        status: status_of(&r.text("status")?)?,
+        channel: r.text("channel")?,
+        receiving_agency: r.text("receiving_agency")?,
+        handling_agency: r.text("handling_agency")?,
+        handling_unit: r.opt_text("handling_unit")?,
+        assignee: r.opt_text("assignee")?,
+        applicant_name: r.text("applicant_name")?,
+        submitted_at: r.time("submitted_at")?,
+        received_at: r.opt_time("received_at")?,
+        due_at: r.opt_time("due_at")?,
+        extended: r.boolean("extended")?,
+    })
+}

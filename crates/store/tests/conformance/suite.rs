@@ -1,0 +1,508 @@
+use bytes::Bytes;
+use futures::stream;
+use motcua_domain::{Status, time::to_local};
+use motcua_store::{DossierFilter, NewAttachment, PutError, RequestMeta, StoreError};
+use serde_json::json;
+use sqlx::{Connection, Executor};
+
+use crate::fixture::{A, B, Rules, at, seed};
+use crate::{Backend, on_each_backend};
+
+async fn tamper(b: &Backend, sql: &str) {
+    if b.name == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&b.raw_url).await.unwrap();
+        c.execute(sql).await.unwrap();
+    } else {
+        let mut c = sqlx::PgConnection::connect(&b.raw_url).await.unwrap();
+        c.execute(format!("SET search_path TO {}", b.schema.as_deref().unwrap()).as_str())
+            .await
+            .unwrap();
+        c.execute(sql).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn dossier_round_trip_with_code_and_history() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let new = r.new_dossier("citizen", at("2026-10-08 09:00"), A);
+        let saved = b
+            .store
+            .create_dossier(new.clone(), RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(saved.code.as_str(), "H79.50.01-261008-0001", "{}", b.name);
+        let back = b.store.dossier(saved.code.as_str()).await.unwrap().unwrap();
+        assert_eq!(back, saved, "{}", b.name);
+        assert_eq!(back.events.len(), 1);
+        // A second dossier the same day gets the next number; another agency starts at 1.
+        let second = b
+            .store
+            .create_dossier(new.clone(), RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(second.code.as_str(), "H79.50.01-261008-0002");
+        let other = r.new_dossier("citizen", at("2026-10-08 09:00"), B);
+        let other = b
+            .store
+            .create_dossier(other, RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(other.code.as_str(), "H79.50.02-261008-0001");
+        // The next day starts again at 1.
+        let next_day = r.new_dossier("citizen", at("2026-10-09 00:10"), A);
+        let next_day = b
+            .store
+            .create_dossier(next_day, RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(next_day.code.as_str(), "H79.50.01-261009-0001");
+        // A state change is stored with its event.
+        let decision = r.decide(
+            &saved,
+            "officer",
+            at("2026-10-08 10:00"),
+            "receive",
+            json!({}),
+        );
+        let received = b
+            .store
+            .apply(decision, RequestMeta::default())
+            .await
+            .unwrap();
+        let back = b.store.dossier(saved.code.as_str()).await.unwrap().unwrap();
+        assert_eq!(back, received);
+        assert_eq!(back.status, Status::Received);
+        assert_eq!(
+            to_local(back.due_at.unwrap())
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            "2026-10-13 17:00"
+        );
+        assert!(
+            b.store
+                .dossier("H79.50.01-261008-0099")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_filings_get_gapless_unique_numbers() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = std::sync::Arc::new(Rules::new());
+        let mut tasks = Vec::new();
+        for i in 0..300 {
+            let store = b.store.clone();
+            let r = r.clone();
+            let agency = if i % 3 == 0 { B } else { A };
+            tasks.push(tokio::spawn(async move {
+                let d = r.new_dossier("citizen", at("2026-10-08 09:00"), agency);
+                store
+                    .create_dossier(d, RequestMeta::default())
+                    .await
+                    .unwrap()
+                    .code
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 8).unwrap();
+        for (agency, n) in [(A, 200), (B, 100)] {
+            let codes = b.store.codes_of_day(agency, day).await.unwrap();
+            let expected: Vec<String> =
+                (1..=n).map(|i| format!("{agency}-261008-{i:04}")).collect();
+            assert_eq!(codes, expected, "{} {agency}", b.name);
+        }
+        let report = b.store.verify_audit().await.unwrap();
+        assert_eq!(report.broken_at, None);
+        assert_eq!(
+            report.checked, 302,
+            "{}: 300 filings + org + catalog",
+            b.name
+        );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stale_version_is_a_conflict_and_changes_nothing() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let d = b
+            .store
+            .create_dossier(
+                r.new_dossier("citizen", at("2026-10-08 09:00"), A),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let first = r.decide(&d, "officer", at("2026-10-08 10:00"), "receive", json!({}));
+        let second = r.decide(
+            &d,
+            "officer",
+            at("2026-10-08 10:01"),
+            "refuse",
+            json!({"reason": "x"}),
+        );
+        let (x, y) = tokio::join!(
+            b.store.apply(first, RequestMeta::default()),
+            b.store.apply(second, RequestMeta::default())
+        );
+        let conflicts = [&x, &y]
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
+            .count();
+        assert_eq!(conflicts, 1, "{}: {x:?} {y:?}", b.name);
+        let back = b.store.dossier(d.code.as_str()).await.unwrap().unwrap();
+        assert_eq!(back.events.len(), 2);
+        assert_eq!(back.version, 2);
+        let audit = b.store.verify_audit().await.unwrap();
+        assert_eq!(audit.broken_at, None);
+        assert_eq!(audit.checked, 4, "org, catalog, filing, one change");
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn queue_filters_scope_and_paging() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let mut codes = Vec::new();
+        for i in 0..12 {
+            let agency = if i < 8 { A } else { B };
+            let d = r.new_dossier(
+                if i % 2 == 0 { "citizen" } else { "other" },
+                at("2026-10-08 09:00"),
+                agency,
+            );
+            let d = b
+                .store
+                .create_dossier(d, RequestMeta::default())
+                .await
+                .unwrap();
+            let d = if i < 5 {
+                let officer = if agency == A { "officer" } else { "officer_b" };
+                let dec = r.decide(
+                    &d,
+                    officer,
+                    at(&format!("2026-10-{:02} 10:00", 8 + i % 3)),
+                    "receive",
+                    json!({}),
+                );
+                b.store.apply(dec, RequestMeta::default()).await.unwrap()
+            } else {
+                d
+            };
+            codes.push(d.code.clone());
+        }
+        let list = |f: DossierFilter| {
+            let store = b.store.clone();
+            async move { store.list_dossiers(&f).await.unwrap() }
+        };
+        let scoped = list(DossierFilter {
+            scope_agencies: Some(vec![A.into()]),
+            per_page: 50,
+            ..DossierFilter::default()
+        })
+        .await;
+        assert_eq!(scoped.total, 8, "{}", b.name);
+        let received = list(DossierFilter {
+            scope_agencies: Some(vec![A.into()]),
+            status: Some(Status::Received),
+            per_page: 50,
+            ..DossierFilter::default()
+        })
+        .await;
+        assert_eq!(received.total, 5);
+        // Most urgent first.
+        let dues: Vec<_> = received.items.iter().map(|s| s.due_at.unwrap()).collect();
+        let mut sorted = dues.clone();
+        sorted.sort();
+        assert_eq!(dues, sorted);
+        let due_soon = list(DossierFilter {
+            due_before: Some(at("2026-10-14 00:00")),
+            per_page: 50,
+            ..DossierFilter::default()
+        })
+        .await;
+        assert_eq!(
+            due_soon.total, 2,
+            "{}: received 8/10 and 11/10 are due 13/10",
+            b.name
+        );
+        let mine = list(DossierFilter {
+            owner: Some("citizen".into()),
+            per_page: 50,
+            ..DossierFilter::default()
+        })
+        .await;
+        assert_eq!(mine.total, 6);
+        let page2 = list(DossierFilter {
+            per_page: 5,
+            page: 3,
+            ..DossierFilter::default()
+        })
+        .await;
+        assert_eq!((page2.total, page2.items.len()), (12, 2));
+        let nobody = list(DossierFilter {
+            scope_agencies: Some(vec![]),
+            ..DossierFilter::default()
+        })
+        .await;
+        assert_eq!(nobody.total, 0);
+        let counts = b.store.count_by_status().await.unwrap();
+        assert_eq!(counts, vec![(Status::Received, 5), (Status::Submitted, 7)]);
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_detects_tampering() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        for _ in 0..5 {
+            let d = r.new_dossier("citizen", at("2026-10-08 09:00"), A);
+            b.store
+                .create_dossier(d, RequestMeta::default())
+                .await
+                .unwrap();
+        }
+        let ok = b.store.verify_audit().await.unwrap();
+        assert_eq!((ok.checked, ok.broken_at), (7, None), "{}", b.name);
+        tamper(&b, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 4").await;
+        assert_eq!(
+            b.store.verify_audit().await.unwrap().broken_at,
+            Some(4),
+            "{}",
+            b.name
+        );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn truncating_the_audit_tail_is_detected() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        tamper(&b, "DELETE FROM audit_log WHERE seq = 2").await;
+        assert_eq!(
+            b.store.verify_audit().await.unwrap().broken_at,
+            Some(2),
+            "{}",
+            b.name
+        );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn org_catalog_and_sessions() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let dir = b.store.load_directory().await.unwrap();
+        assert_eq!(dir.agencies.len(), 2);
+        assert_eq!(
+            dir.officers.len(),
+            3,
+            "{}: citizens are not in the directory",
+            b.name
+        );
+        assert_eq!(dir.unit("H79.50.01.TP").unwrap().agency, A);
+        let procs = b.store.load_procedures().await.unwrap();
+        assert_eq!(procs, crate::fixture::procedures());
+        let (acct, hash) = b.store.account_for_login("citizen").await.unwrap().unwrap();
+        assert_eq!(acct.full_name, "Nguyễn Văn An");
+        assert_eq!(hash.as_deref(), Some("$argon2id$fake"));
+        assert!(b.store.account_for_login("nobody").await.unwrap().is_none());
+        let now = at("2026-10-08 09:00");
+        b.store
+            .create_session(
+                "h1".into(),
+                "citizen",
+                now,
+                now + chrono::Duration::hours(8),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            b.store
+                .session_account("h1", now)
+                .await
+                .unwrap()
+                .unwrap()
+                .username,
+            "citizen"
+        );
+        assert!(
+            b.store
+                .session_account("h1", now + chrono::Duration::hours(9))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(b.store.session_account("h2", now).await.unwrap().is_none());
+        b
+    })
+    .await;
+}
+
+fn chunks(data: &[u8], size: usize) -> Vec<Result<Bytes, std::io::Error>> {
+    data.chunks(size)
+        .map(|c| Ok(Bytes::copy_from_slice(c)))
+        .collect()
+}
+
+fn pdf(len: usize) -> Vec<u8> {
+    let mut v = b"%PDF-1.7\n".to_vec();
+    v.resize(len, b'x');
+    v
+}
+
+#[tokio::test]
+async fn attachments_stream_in_whole_or_not_at_all() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let d = b
+            .store
+            .create_dossier(
+                r.new_dossier("citizen", at("2026-10-08 09:00"), A),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let new = |name: &str, max: u64| NewAttachment {
+            dossier_code: d.code.to_string(),
+            kind: "submission".into(),
+            name: name.into(),
+            declared_type: Some("application/pdf".into()),
+            uploaded_by: "citizen".into(),
+            at: at("2026-10-08 09:05"),
+            max_bytes: max,
+        };
+        let content = pdf(300_000);
+        let meta = b
+            .store
+            .put_attachment(
+                new("giay-chung-sinh.pdf", 1_000_000),
+                stream::iter(chunks(&content, 7000)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(meta.size, 300_000);
+        assert_eq!(meta.content_type, "application/pdf");
+        use sha2::Digest;
+        assert_eq!(meta.sha256, hex::encode(sha2::Sha256::digest(&content)));
+        let mut read_back = Vec::new();
+        use futures::StreamExt;
+        let mut s = Box::pin(b.store.attachment_stream(&meta).await.unwrap());
+        while let Some(c) = s.next().await {
+            read_back.extend_from_slice(&c.unwrap());
+        }
+        assert_eq!(read_back, content, "{}", b.name);
+        assert_eq!(
+            b.store.attachment(d.code.as_str(), &meta.id).await.unwrap(),
+            Some(meta.clone())
+        );
+
+        // Too large: refused, nothing stored.
+        let err = b
+            .store
+            .put_attachment(
+                new("big.pdf", 100_000),
+                stream::iter(chunks(&content, 7000)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, PutError::Rejected(e) if e.code() == "attachment_too_large"),
+            "{err:?}"
+        );
+        // Disguised: an executable named .pdf.
+        let exe = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".repeat(10);
+        let err = b
+            .store
+            .put_attachment(
+                new("to-khai.pdf", 1_000_000),
+                stream::iter(chunks(&exe, 50)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, PutError::Rejected(e) if e.code() == "attachment_type_not_allowed"),
+            "{err:?}"
+        );
+        // Interrupted upload.
+        let mut broken = chunks(&content, 20_000);
+        broken.truncate(3);
+        broken.push(Err(std::io::Error::other("connection reset")));
+        let err = b
+            .store
+            .put_attachment(
+                new("cut.pdf", 1_000_000),
+                stream::iter(broken),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, PutError::Interrupted(_)));
+        // Unknown dossier: the object is removed again.
+        let mut orphan = new("orphan.pdf", 1_000_000);
+        orphan.dossier_code = "H79.50.01-261008-0999".into();
+        let err = b
+            .store
+            .put_attachment(
+                orphan,
+                stream::iter(chunks(&content, 7000)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, PutError::Store(StoreError::NotFound { .. })));
+
+        assert_eq!(
+            b.store.attachments(d.code.as_str()).await.unwrap(),
+            vec![meta]
+        );
+        // Only the one good file is on disk.
+        let files = walk(&b._dir.0.join("files"));
+        assert_eq!(files.len(), 1, "{}: {files:?}", b.name);
+        b
+    })
+    .await;
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
