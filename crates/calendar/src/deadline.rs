@@ -134,7 +134,8 @@ impl ClockEvent {
 }
 
 /// Sớm hạn / đúng hạn / trễ hạn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Timeliness {
     /// Finished on a day before the due day.
     Early,

@@ -110,12 +110,16 @@ pub struct Dossier {
 }
 
 impl Dossier {
-    /// Agencies the dossier passed through by transfer.
+    /// Other agencies that took part: those it was transferred from, and those
+    /// consulted (they must see the dossier to answer).
     pub fn agencies_involved(&self) -> impl Iterator<Item = &str> {
         self.events.iter().filter_map(|e| {
-            (e.action == ActionKind::Transfer)
-                .then(|| e.data.get("from_agency").and_then(Value::as_str))
-                .flatten()
+            let key = match e.action {
+                ActionKind::Transfer => "from_agency",
+                ActionKind::Consult => "target_agency",
+                _ => return None,
+            };
+            e.data.get(key).and_then(Value::as_str)
         })
     }
 

@@ -1,0 +1,166 @@
+//! Login with a local account (argon2 password hash) and bearer-token sessions. The
+//! token is random; only its SHA-256 is stored, so a leaked database opens no session.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, FixedOffset};
+use motcua_domain::{Account, Subject};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::view::{AccountView, vn};
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// `POST /api/v1/auth/login` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+/// Login answer.
+#[derive(Debug, Serialize)]
+pub struct LoginResponse {
+    token: String,
+    expires_at: DateTime<FixedOffset>,
+    account: AccountView,
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "Tên đăng nhập hoặc mật khẩu không đúng",
+        "wrong username or password",
+    )
+}
+
+/// Checks the password and opens a session.
+pub async fn login(
+    State(state): State<AppState>,
+    meta: crate::api::Meta,
+    body: crate::api::JsonBody<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let LoginRequest { username, password } = body.0;
+    let username = username.trim().to_owned();
+    if username.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "field_required",
+            "Vui lòng nhập tên đăng nhập",
+            "username is required",
+        )
+        .on_field("username"));
+    }
+    let found = state.store().account_for_login(&username).await?;
+    // Verify even for unknown users, so timing does not tell which names exist.
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W3bqXp4R8fVVm9yC3c1wq3gq5S+q8J2bJvQ0xv6y0Ak";
+    let phc = found
+        .as_ref()
+        .and_then(|(_, h)| h.clone())
+        .unwrap_or_else(|| DUMMY.to_owned());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .map_err(ApiError::internal)?;
+    let Some((account, Some(_))) = found else {
+        return Err(bad_credentials());
+    };
+    if !ok {
+        return Err(bad_credentials());
+    }
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = URL_SAFE_NO_PAD.encode(raw);
+    let now = state.now();
+    let expires = now + state.config().session_ttl;
+    state
+        .store()
+        .create_session(
+            token_hash(&token),
+            &account.username,
+            now,
+            expires,
+            meta.request(),
+        )
+        .await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: vn(expires),
+        account: AccountView::from(&account),
+    }))
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// Their account.
+    pub account: Account,
+    /// As a subject of the rules.
+    pub subject: Subject,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthenticated)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthenticated)?;
+        let account = state
+            .store()
+            .session_account(&token_hash(token), state.now())
+            .await?
+            .ok_or_else(ApiError::session_invalid)?;
+        Ok(Auth {
+            subject: Subject::from_account(&account),
+            account,
+        })
+    }
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(auth: Auth) -> Json<AccountView> {
+    Json(AccountView::from(&auth.account))
+}

@@ -1,0 +1,118 @@
+//! The HTTP layer of Một Cửa: the JSON API under `/api/v1` (described by
+//! `/api/openapi.json`), `/healthz` and `/metrics`. Handlers are thin: the rules live
+//! in `motcua-domain`, persistence in `motcua-store`.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod state;
+pub mod view;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use auth::hash_password;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::ApiError;
+pub use state::{AppState, WebConfig};
+
+/// Every route of the API, with its middleware.
+pub fn router(state: AppState) -> Router {
+    let upload_limit = usize::try_from(state.config().max_attachment_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(4)
+        .saturating_add(1024 * 1024);
+    let api = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/me", get(auth::me))
+        .route("/procedures", get(api::procedures::search))
+        .route("/procedures/{code}", get(api::procedures::get))
+        .route(
+            "/dossiers",
+            post(api::dossiers::create).get(api::dossiers::list),
+        )
+        .route("/dossiers/{code}", get(api::dossiers::get))
+        .route(
+            "/dossiers/{code}/actions/{action}",
+            post(api::dossiers::action),
+        )
+        .route("/dossiers/{code}/rating", post(api::dossiers::rating))
+        .route(
+            "/dossiers/{code}/attachments",
+            post(api::attachments::upload)
+                .get(api::attachments::list)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/dossiers/{code}/attachments/{id}",
+            get(api::attachments::download),
+        )
+        .route("/lookup/{code}", get(api::dossiers::lookup))
+        .fallback(not_found);
+    Router::new()
+        .route("/healthz", get(api::system::healthz))
+        .route("/metrics", get(api::system::metrics))
+        .route("/api/openapi.json", get(api::system::openapi))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .layer(middleware::from_fn(record_metrics))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::internal("handler panicked"))
+        }))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+        "Không có địa chỉ này",
+        "no such route",
+    )
+}
+
+async fn record_metrics(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().to_string();
+    #[allow(clippy::disallowed_methods)] // request duration for the metrics
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("motcua_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("motcua_http_request_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Serves the API on `listener` until `shutdown` resolves, then drains requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    api::system::prometheus();
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Writes crates/web/openapi.json, the OpenAPI 3.1 description of the Một Cửa API.
+
+The document is kept by hand in this script (one place, readable); a test in
+crates/web checks that every route of the router is described and vice versa.
+Run: python3 tools/openapi.py
+"""
+import json, pathlib
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def arr(x): return {"type": "array", "items": x}
+S = {"type": "string"}
+DT = {"type": "string", "format": "date-time", "description": "Vietnam local time with offset, e.g. 2026-10-08T10:00:00+07:00"}
+D = {"type": "string", "format": "date"}
+def opt(x): return {"anyOf": [x, {"type": "null"}]}
+
+def err(desc): return {"description": desc, "content": {"application/json": {"schema": ref("Error")}}}
+def ok(desc, schema): return {"description": desc, "content": {"application/json": {"schema": schema}}}
+AUTH = [{"bearer": []}]
+CODE = {"name": "code", "in": "path", "required": True, "schema": S, "description": "Dossier code, e.g. H79.50.01-261008-0001"}
+
+statuses = ["submitted","received","supplement_requested","supplemented","refused","assigned","in_process","consulting","transferred","awaiting_approval","approved","result_ready","returned","withdrawn","paused","stopped"]
+actions = ["receive","request-supplement","supplement","refuse","assign","process","consult","consult-reply","transfer","submit-for-approval","approve","send-back","issue-result","return-result","withdraw","pause","resume","extend","stop"]
+
+schemas = {
+ "Error": {"type": "object", "required": ["code","message","message_en"], "properties": {
+   "code": {"type": "string", "description": "Stable snake_case code"},
+   "message": {"type": "string", "description": "Vietnamese message"},
+   "message_en": S, "field": opt(S),
+   "errors": arr({"type": "object", "properties": {"field": S, "message": S, "message_en": S}})}},
+ "LoginRequest": {"type": "object", "required": ["username","password"], "properties": {"username": S, "password": S}},
+ "Account": {"type": "object", "properties": {"username": S, "full_name": S, "kind": {"enum": ["officer","citizen"]},
+   "roles": arr({"type": "object", "properties": {"role": {"enum": ["receiving_officer","specialist","unit_leader","agency_leader","admin"]}, "agency": S, "unit": opt(S)}})}},
+ "LoginResponse": {"type": "object", "required": ["token","expires_at","account"], "properties": {"token": S, "expires_at": DT, "account": ref("Account")}},
+ "TimeLimit": {"type": "object", "required": ["unit"], "properties": {"unit": {"enum": ["immediately","working_hours","working_days","days","months"]}, "value": {"type": "integer"}}},
+ "ProcedureSummary": {"type": "object", "properties": {"code": S, "name": S, "sector": S, "level": {"enum": ["commune","province","central"]}, "time_limit": ref("TimeLimit"), "time_limit_label": S, "online_mode": {"enum": ["full","partial","none"]}}},
+ "ProcedureList": {"type": "object", "properties": {"items": arr(ref("ProcedureSummary")), "total": {"type": "integer"}}},
+ "Procedure": {"type": "object", "description": "The version in force today", "properties": {"code": S, "name": S, "sector": S, "level": S, "valid_from": D, "time_limit": ref("TimeLimit"), "time_limit_label": S, "cutoff": opt(S), "online_mode": S, "channels": arr({"enum": ["counter","online","post","assisted"]}), "fees": arr({"type": "object", "properties": {"name": S, "amount_vnd": {"type": "integer"}, "channel": opt(S), "note": opt(S)}}), "required_documents": arr({"type": "object", "properties": {"name": S, "quantity": {"type": "integer"}, "form": S, "mandatory": {"type": "boolean"}}}), "form": {"type": "object", "description": "JSON-Schema subset of the declaration form"}, "result": S, "legal_basis": arr(S), "handling_agency": opt(S), "versions": arr(D)}},
+ "Applicant": {"type": "object", "required": ["name"], "properties": {"kind": {"enum": ["citizen","organisation"]}, "name": S, "id_number": opt(S), "address": opt(S), "phone": opt(S), "email": opt(S)}},
+ "SubmitRequest": {"type": "object", "required": ["procedure","applicant"], "properties": {
+   "procedure": {"type": "string", "description": "Procedure code"},
+   "agency": opt(S), "channel": {"enum": ["counter","online","post","assisted"], "description": "Default: online for citizens, counter for officers"},
+   "applicant": ref("Applicant"), "form_data": {"type": "object"}, "owner": opt(S),
+   "documents": arr({"type": "object", "properties": {"name": S, "quantity": {"type": "integer"}, "original": {"type": "boolean"}}}), "note": opt(S)}},
+ "Deadline": {"type": "object", "properties": {"legal_due": DT, "appointment": DT, "remaining_working_days": {"type": "integer"}, "remaining_working_minutes": {"type": "integer"}, "overdue": {"type": "boolean"}, "paused": {"type": "boolean"}, "timeliness": opt({"enum": ["early","on_time","late"]}), "timeliness_label": opt(S), "appointment_kept": opt({"type": "boolean"})}},
+ "Event": {"type": "object", "properties": {"seq": {"type": "integer"}, "at": DT, "actor": S, "action": S, "action_label": S, "from": opt(S), "to": S, "to_label": S, "data": {"type": "object"}}},
+ "Attachment": {"type": "object", "properties": {"id": S, "dossier_code": S, "kind": {"enum": ["submission","supplement","result"]}, "name": S, "content_type": S, "size": {"type": "integer"}, "sha256": S, "uploaded_by": S, "uploaded_at": DT}},
+ "Dossier": {"type": "object", "required": ["code","status","received_at","due_at"], "properties": {
+   "code": S, "procedure_code": S, "procedure_name": S, "procedure_version": D, "time_limit": ref("TimeLimit"),
+   "status": {"enum": statuses}, "status_label": S, "portal_status": {"type": "integer", "minimum": 1, "maximum": 10, "description": "TrangThaiHoSo of the national portal"},
+   "channel": S, "receiving_agency": S, "handling_agency": S, "handling_unit": opt(S), "assignee": opt(S),
+   "applicant": ref("Applicant"), "owner": opt(S), "created_by": S, "helper": opt(S), "form_data": {"type": "object"},
+   "submitted_at": DT, "received_at": opt(DT), "completed_at": opt(DT), "returned_at": opt(DT), "due_at": opt(DT),
+   "extended": {"type": "boolean"}, "deadline": opt(ref("Deadline")), "rating": opt({"type": "object"}), "version": {"type": "integer"},
+   "history": arr(ref("Event")), "attachments": arr(ref("Attachment"))}},
+ "DossierSummary": {"type": "object", "properties": {"code": S, "procedure_code": S, "procedure_name": opt(S), "status": S, "status_label": S, "channel": S, "receiving_agency": S, "handling_agency": S, "handling_unit": opt(S), "assignee": opt(S), "applicant_name": S, "submitted_at": DT, "received_at": opt(DT), "due_at": opt(DT), "extended": {"type": "boolean"}}},
+ "DossierList": {"type": "object", "properties": {"items": arr(ref("DossierSummary")), "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+ "Lookup": {"type": "object", "description": "Public: no personal data", "properties": {"code": S, "procedure_code": S, "procedure_name": S, "status": S, "status_label": S, "received_at": opt(DT), "due_at": opt(DT), "returned_at": opt(DT), "extended": {"type": "boolean"}, "steps": arr({"type": "object", "properties": {"at": DT, "status": S, "status_label": S}})}},
+ "Rating": {"type": "object", "required": ["level"], "properties": {"level": {"enum": ["very_satisfied","satisfied","dissatisfied"]}, "comment": opt(S)}},
+}
+
+common = {"400": err("Malformed request (invalid_json, invalid_query)"), "401": err("Not logged in (unauthenticated, session_invalid)"), "422": err("Invalid input (field_required, field_invalid, form_invalid…)")}
+paths = {
+ "/healthz": {"get": {"summary": "Health", "operationId": "healthz", "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": S}}}, "503": {"description": "database unavailable"}}}},
+ "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics", "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": S}}}}}},
+ "/api/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+ "/api/v1/auth/login": {"post": {"summary": "Log in with a local account", "operationId": "login", "tags": ["auth"],
+   "requestBody": {"required": True, "content": {"application/json": {"schema": ref("LoginRequest")}}},
+   "responses": {"200": ok("Session opened; send `Authorization: Bearer <token>`", ref("LoginResponse")), "401": err("invalid_credentials"), "400": common["400"]}}},
+ "/api/v1/me": {"get": {"summary": "The logged-in account", "operationId": "me", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("Account", ref("Account")), "401": common["401"]}}},
+ "/api/v1/procedures": {"get": {"summary": "Search procedures (accent- and case-insensitive)", "operationId": "searchProcedures", "tags": ["catalog"],
+   "parameters": [{"name": "q", "in": "query", "schema": S, "description": "e.g. `khai sinh`, `đăng ký khai sinh`"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+   "responses": {"200": ok("Matches, best first", ref("ProcedureList")), "400": common["400"]}}},
+ "/api/v1/procedures/{code}": {"get": {"summary": "A procedure's rules in force today", "operationId": "getProcedure", "tags": ["catalog"],
+   "parameters": [{"name": "code", "in": "path", "required": True, "schema": S}], "responses": {"200": ok("Procedure", ref("Procedure")), "404": err("procedure_not_found")}}},
+ "/api/v1/dossiers": {
+   "post": {"summary": "File a dossier (online, at the counter, or assisted)", "operationId": "createDossier", "tags": ["dossiers"], "security": AUTH,
+     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("SubmitRequest")}}},
+     "responses": {"201": ok("Acknowledged only after it is on disk", ref("Dossier")), **common, "403": err("forbidden, channel not allowed"), "404": err("procedure_not_found"), "503": err("storage_unavailable: nothing was recorded")}},
+   "get": {"summary": "The queue: dossiers of the officer's agencies, or the citizen's own; most urgent first", "operationId": "listDossiers", "tags": ["dossiers"], "security": AUTH,
+     "parameters": [{"name": n, "in": "query", "schema": sch} for n, sch in [("status", {"enum": statuses}), ("agency", S), ("due_before", {"type": "string", "description": "YYYY-MM-DD (start of that day, Vietnam time) or RFC 3339"}), ("procedure", S), ("channel", {"enum": ["counter","online","post","assisted"]}), ("assignee", S), ("page", {"type": "integer", "minimum": 1}), ("per_page", {"type": "integer", "minimum": 1, "maximum": 200})]],
+     "responses": {"200": ok("A page", ref("DossierList")), **common}}},
+ "/api/v1/dossiers/{code}": {"get": {"summary": "A dossier with its history, deadline and attachments", "operationId": "getDossier", "tags": ["dossiers"], "security": AUTH, "parameters": [CODE],
+   "responses": {"200": ok("Dossier", ref("Dossier")), "401": common["401"], "404": err("dossier_not_found (also for dossiers the caller may not see)"), "422": err("dossier_code_invalid")}}},
+ "/api/v1/dossiers/{code}/actions/{action}": {"post": {"summary": "Act on a dossier", "operationId": "actOnDossier", "tags": ["dossiers"], "security": AUTH,
+   "description": "Bodies: receive {documents?, note?}; request-supplement {items[], reason}; supplement {note?, form_data?}; refuse {reason}; assign {unit?, assignee?, note?}; process {note?}; consult {target, question, answer_by?}; consult-reply {answer}; transfer {agency, reason?}; submit-for-approval {note?}; approve {note?}; send-back {reason}; issue-result {result_number?, note?}; return-result {method: counter|post|online, note?}; withdraw {reason}; pause {reason, kind: fee_payment|other}; resume {note?}; extend {new_due: YYYY-MM-DD, reason, apology?}; stop {reason}.",
+   "parameters": [CODE, {"name": "action", "in": "path", "required": True, "schema": {"enum": actions}}],
+   "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+   "responses": {"200": ok("The dossier after the action", ref("Dossier")), **common, "403": err("forbidden: role or agency"), "404": err("dossier_not_found, action_unknown"), "409": err("transition_not_allowed, concurrent_change, apology_required, extension_already_used…")}}},
+ "/api/v1/dossiers/{code}/rating": {"post": {"summary": "The applicant rates the service after return", "operationId": "rateDossier", "tags": ["dossiers"], "security": AUTH, "parameters": [CODE],
+   "requestBody": {"required": True, "content": {"application/json": {"schema": ref("Rating")}}},
+   "responses": {"200": ok("Rated", ref("Dossier")), **common, "403": err("forbidden"), "409": err("already_rated, transition_not_allowed")}}},
+ "/api/v1/dossiers/{code}/attachments": {
+   "post": {"summary": "Attach files (multipart: optional `kind`, then `file` fields)", "operationId": "uploadAttachments", "tags": ["attachments"], "security": AUTH, "parameters": [CODE],
+     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"kind": {"enum": ["submission","supplement","result"]}, "file": {"type": "string", "format": "binary"}}}}}},
+     "responses": {"201": ok("Stored, with SHA-256", arr(ref("Attachment"))), **common, "409": err("dossier_closed"), "413": err("attachment_too_large"), "415": err("attachment_type_not_allowed, attachment_type_mismatch")}},
+   "get": {"summary": "A dossier's attachments", "operationId": "listAttachments", "tags": ["attachments"], "security": AUTH, "parameters": [CODE], "responses": {"200": ok("Attachments", arr(ref("Attachment"))), "401": common["401"], "404": err("dossier_not_found")}}},
+ "/api/v1/dossiers/{code}/attachments/{id}": {"get": {"summary": "Download an attachment", "operationId": "downloadAttachment", "tags": ["attachments"], "security": AUTH,
+   "parameters": [CODE, {"name": "id", "in": "path", "required": True, "schema": S}],
+   "responses": {"200": {"description": "The file; header x-content-sha256", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}, "401": common["401"], "404": err("attachment_not_found")}}},
+ "/api/v1/lookup/{code}": {"get": {"summary": "Public lookup: status and appointment, no personal data", "operationId": "lookup", "tags": ["public"], "parameters": [CODE],
+   "responses": {"200": ok("Status", ref("Lookup")), "404": err("dossier_not_found"), "422": err("dossier_code_invalid")}}},
+}
+
+doc = {"openapi": "3.1.0",
+ "info": {"title": "Một Cửa API", "version": "0.1.0", "description": "The one-stop system (hệ thống một cửa điện tử) of a Vietnamese province. Errors are `{code, message, message_en, field}` with a stable snake_case code and a Vietnamese message."},
+ "servers": [{"url": "/"}],
+ "paths": paths,
+ "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}}
+out = pathlib.Path(__file__).resolve().parent.parent / "crates/web/openapi.json"
+out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+print(f"wrote {out}")
