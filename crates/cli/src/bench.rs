@@ -2,7 +2,6 @@
 //! these figures, never by timed tests.
 
 use std::hint::black_box;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -19,11 +18,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2.0)]
         seconds: f64,
     },
+    /// Filing over HTTP against the real server, then public lookups at a fixed rate.
+    Submit(crate::bench_submit::SubmitArgs),
 }
 
-pub fn run(command: BenchCommand) -> Result<ExitCode, CliError> {
+pub async fn run(command: BenchCommand) -> Result<(), CliError> {
     match command {
         BenchCommand::Calendar { seconds } => calendar(Duration::from_secs_f64(seconds.max(0.1))),
+        BenchCommand::Submit(args) => crate::bench_submit::run(args).await,
     }
 }
 
@@ -52,7 +54,7 @@ fn once<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (value, start.elapsed())
 }
 
-fn calendar(budget: Duration) -> Result<ExitCode, CliError> {
+fn calendar(budget: Duration) -> Result<(), CliError> {
     let first = motcua_calendar::lunar::FIRST_DAY;
     let (built, lunar_build) = once(|| LunarDate::from_solar(first));
     built?;
@@ -130,5 +132,5 @@ fn calendar(budget: Duration) -> Result<ExitCode, CliError> {
         add / 1e6
     );
     println!("working_days_between:          {:>8.2} M/s", between / 1e6);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

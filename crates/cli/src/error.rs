@@ -1,6 +1,8 @@
 //! Errors of the command line, each with a stable code and a Vietnamese message.
 
 use motcua_calendar::CalendarError;
+use motcua_domain::DomainError;
+use motcua_store::StoreError;
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -8,6 +10,12 @@ pub enum CliError {
     /// Bad date, bad data, out of range…
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// A rule of the one-stop system.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// A file that cannot be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -16,7 +24,7 @@ pub enum CliError {
         /// Why.
         source: std::io::Error,
     },
-    /// Standard input or output failed.
+    /// Standard input or output, or the network.
     #[error("input/output error: {0}")]
     Io(#[from] std::io::Error),
     /// A number argument that is not a number.
@@ -35,6 +43,29 @@ pub enum CliError {
         /// How many.
         count: usize,
     },
+    /// A settings file or value that cannot be used.
+    #[error("invalid configuration: {detail}")]
+    Config {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A catalog file that cannot be imported.
+    #[error("catalog {origin}: {detail}")]
+    Catalog {
+        /// File.
+        origin: String,
+        /// What is wrong, in Vietnamese.
+        detail: String,
+    },
+    /// The audit chain does not verify.
+    #[error("audit chain broken at entry {seq}")]
+    AuditBroken {
+        /// First bad entry.
+        seq: i64,
+    },
+    /// A benchmark step failed.
+    #[error("benchmark: {0}")]
+    Bench(String),
 }
 
 impl CliError {
@@ -42,10 +73,16 @@ impl CliError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Calendar(e) => e.code(),
+            Self::Domain(e) => e.code(),
+            Self::Store(e) => e.code(),
             Self::Read { .. } => "file_unreadable",
             Self::Io(_) => "io_error",
             Self::NotANumber { .. } => "not_a_number",
             Self::RejectedLines { .. } => "input_lines_rejected",
+            Self::Config { .. } => "config_invalid",
+            Self::Catalog { .. } => "catalog_invalid",
+            Self::AuditBroken { .. } => "audit_chain_broken",
+            Self::Bench(_) => "bench_failed",
         }
     }
 
@@ -53,12 +90,27 @@ impl CliError {
     pub fn message_vi(&self) -> String {
         match self {
             Self::Calendar(e) => e.message_vi(),
+            Self::Domain(e) => e.message_vi(),
+            Self::Store(e) => match e {
+                StoreError::Database { detail } | StoreError::Config { detail } => {
+                    format!("{} ({detail})", e.message_vi())
+                }
+                _ => e.message_vi(),
+            },
             Self::Read { path, source } => format!("Không đọc được tệp “{path}”: {source}"),
             Self::Io(e) => format!("Lỗi đọc/ghi: {e}"),
             Self::NotANumber { what, input, .. } => {
                 format!("{what} phải là số nguyên, nhận được “{input}”")
             }
             Self::RejectedLines { count } => format!("{count} dòng dữ liệu vào bị từ chối"),
+            Self::Config { detail } => format!("Cấu hình không hợp lệ: {detail}"),
+            Self::Catalog { origin, detail } => {
+                format!("Danh mục thủ tục “{origin}” không nhập được: {detail}")
+            }
+            Self::AuditBroken { seq } => format!(
+                "Nhật ký kiểm tra bị sửa đổi hoặc thiếu: chuỗi băm đứt tại bản ghi số {seq}"
+            ),
+            Self::Bench(detail) => format!("Đo hiệu năng thất bại: {detail}"),
         }
     }
 }

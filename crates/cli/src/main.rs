@@ -1,9 +1,15 @@
 //! `motcua`: the one binary of Một Cửa.
 
 mod bench;
+mod bench_submit;
 mod calendar_cmd;
+mod config;
+mod demo;
 mod error;
+mod import;
+mod serve;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -13,12 +19,28 @@ use crate::error::CliError;
 #[derive(Debug, Parser)]
 #[command(name = "motcua", version, about = "Một Cửa — hệ thống một cửa điện tử")]
 struct Cli {
+    #[command(flatten)]
+    db: serve::DbArgs,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Chạy máy chủ (serve the API).
+    Serve(serve::ServeArgs),
+    /// Tạo/cập nhật cấu trúc cơ sở dữ liệu (run migrations).
+    Migrate,
+    /// Nhập dữ liệu (import data).
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Nhật ký kiểm tra (audit log).
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Lịch âm, ngày nghỉ và ngày làm việc (Vietnamese calendar and working days).
     Calendar(calendar_cmd::CalendarArgs),
     /// Đo hiệu năng (benchmarks that print figures).
@@ -28,11 +50,30 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Danh mục thủ tục từ tệp YAML/JSON (procedure catalog).
+    Catalog {
+        /// The catalog file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Kiểm tra chuỗi băm của nhật ký (verify the hash chain).
+    Verify {
+        /// The demo database (as `serve --demo` uses).
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calendar(args) => calendar_cmd::run(args),
-        Command::Bench { what } => bench::run(what),
+        other => run_async(cli.db, other),
     };
     match result {
         Ok(code) => code,
@@ -41,6 +82,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match command {
+            Command::Serve(args) => serve::serve(db, args).await,
+            Command::Migrate => serve::migrate(db).await,
+            Command::Import {
+                what: ImportCommand::Catalog { file },
+            } => serve::import_catalog(db, file).await,
+            Command::Audit {
+                what: AuditCommand::Verify { demo },
+            } => serve::audit_verify(db, demo).await,
+            Command::Bench { what } => bench::run(what).await,
+            Command::Calendar(_) => Ok(()),
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints an error for people: stable code, Vietnamese message, English second.

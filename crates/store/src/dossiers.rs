@@ -36,9 +36,14 @@ pub struct DossierFilter {
     pub assignee: Option<String>,
     /// Page, from 1.
     pub page: u32,
+    /// Only dossiers still open (not refused, returned, withdrawn or stopped).
+    pub open_only: bool,
     /// Page size (capped at 200).
     pub per_page: u32,
 }
+
+/// Statuses after which nothing more happens (SQL list).
+const CLOSED: &str = "'refused', 'returned', 'withdrawn', 'stopped'";
 
 /// One line of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -296,7 +301,7 @@ impl Store {
         Ok(Some(d))
     }
 
-    /// A page of dossier summaries, most urgent first.
+    /// A page of dossier summaries: open ones first, most urgent first.
     pub async fn list_dossiers(
         &self,
         f: &DossierFilter,
@@ -349,6 +354,9 @@ impl Store {
             let ph = p(&mut params, Arg::from(x));
             clauses.push(format!("assignee = {ph}"));
         }
+        if f.open_only {
+            clauses.push(format!("status NOT IN ({CLOSED})"));
+        }
         let filter = if clauses.is_empty() {
             String::new()
         } else {
@@ -372,7 +380,8 @@ impl Store {
                 &format!(
                     "SELECT code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
                      assignee, applicant_name, submitted_at, received_at, due_at, extended FROM dossiers{filter} \
-                     ORDER BY due_at IS NULL, due_at, code LIMIT {limit} OFFSET {offset}"
+                     ORDER BY CASE WHEN status IN ({CLOSED}) THEN 1 ELSE 0 END, due_at IS NULL, due_at, code \
+                     LIMIT {limit} OFFSET {offset}"
                 ),
                 &params,
             )
@@ -465,4 +474,94 @@ fn summary_from_row(r: &Row) -> Result<DossierSummary, StoreError> {
         due_at: r.opt_time("due_at")?,
         extended: r.boolean("extended")?,
     })
+}
+
+impl Store {
+    /// Bulk-loads dossiers that already carry their codes (migration from another
+    /// system, benchmarks): one transaction, multi-row inserts, one audit entry, and
+    /// the code sequences raised so new numbers continue after the loaded ones.
+    pub async fn import_dossiers(
+        &self,
+        dossiers: Vec<Dossier>,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let actor = actor.to_owned();
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let n = dossiers.len();
+                    let mut conn = batch.conn();
+                    for chunk in dossiers.chunks(500) {
+                        let mut sql = format!("INSERT INTO dossiers ({COLUMNS}) VALUES ");
+                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 19);
+                        for (i, d) in chunk.iter().enumerate() {
+                            if i > 0 {
+                                sql.push(',');
+                            }
+                            sql.push('(');
+                            let marks: Vec<String> = (1..=19).map(|k| format!("${}", i * 19 + k)).collect();
+                            sql.push_str(&marks.join(","));
+                            sql.push(')');
+                            args.extend(row_args(d)?);
+                        }
+                        conn.exec(&sql, &args).await?;
+                        let events: Vec<(&str, &DossierEvent)> =
+                            chunk.iter().flat_map(|d| d.events.iter().map(move |e| (d.code.as_str(), e))).collect();
+                        for ev_chunk in events.chunks(1000) {
+                            let mut sql = String::from(
+                                "INSERT INTO dossier_events (dossier_code, seq, at, actor, action, from_status, to_status, data) VALUES ",
+                            );
+                            let mut args: Vec<Arg> = Vec::with_capacity(ev_chunk.len() * 8);
+                            for (i, (code, e)) in ev_chunk.iter().enumerate() {
+                                if i > 0 {
+                                    sql.push(',');
+                                }
+                                let marks: Vec<String> = (1..=8).map(|k| format!("${}", i * 8 + k)).collect();
+                                sql.push_str(&format!("({})", marks.join(",")));
+                                args.extend([
+                                    Arg::from(*code),
+                                    Arg::from(i64::from(e.seq)),
+                                    Arg::from(e.at),
+                                    Arg::from(e.actor.as_str()),
+                                    Arg::from(e.action.as_str()),
+                                    Arg::from(e.from.map(|s| s.as_str().to_owned())),
+                                    Arg::from(e.to.as_str()),
+                                    Arg::from(serde_json::to_string(&e.data)?),
+                                ]);
+                            }
+                            conn.exec(&sql, &args).await?;
+                        }
+                    }
+                    let mut top: std::collections::BTreeMap<(String, String), i64> = std::collections::BTreeMap::new();
+                    for d in &dossiers {
+                        if let (Some(day), Some(seq)) = (d.code.day(), d.code.seq()) {
+                            let e = top.entry((d.code.agency().to_owned(), day.format("%y%m%d").to_string())).or_insert(0);
+                            *e = (*e).max(i64::from(seq));
+                        }
+                    }
+                    let greatest = if conn.is_postgres() { "GREATEST" } else { "MAX" };
+                    for ((agency, day), last) in top {
+                        conn.exec(
+                            &format!(
+                                "INSERT INTO code_sequences (agency, day, last) VALUES ($1, $2, $3) \
+                                 ON CONFLICT (agency, day) DO UPDATE SET last = {greatest}(code_sequences.last, excluded.last)"
+                            ),
+                            &args![agency, day, last],
+                        )
+                        .await?;
+                    }
+                    batch.audit(AuditDraft {
+                        at,
+                        actor,
+                        action: "dossier.import".to_owned(),
+                        target: "dossiers".to_owned(),
+                        ip: None,
+                        details: json!({ "count": n }),
+                    });
+                    Ok(n)
+                })
+            })
+            .await
+    }
 }

@@ -9,6 +9,9 @@
 )]
 
 mod calendar;
+mod crash;
+mod demo;
+mod server;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -104,6 +104,8 @@ pub struct ListQuery {
     #[serde(default)]
     assignee: Option<String>,
     #[serde(default)]
+    open: Option<bool>,
+    #[serde(default)]
     page: Option<u32>,
     #[serde(default)]
     per_page: Option<u32>,
@@ -135,7 +137,7 @@ fn parse_due_before(text: &str) -> ApiResult<DateTime<Utc>> {
 }
 
 /// `GET /api/v1/dossiers`: the officer's queue (their agencies), or the citizen's own
-/// dossiers; most urgent first.
+/// dossiers; open ones first, most urgent first; `open=true` leaves closed ones out.
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -173,6 +175,7 @@ pub async fn list(
     filter.agency = q.agency.filter(|s| !s.is_empty());
     filter.procedure = q.procedure.filter(|s| !s.is_empty());
     filter.assignee = q.assignee.filter(|s| !s.is_empty());
+    filter.open_only = q.open.unwrap_or(false);
     if let Some(c) = q.channel.as_deref().filter(|s| !s.is_empty()) {
         if motcua_domain::Channel::parse(c).is_none() {
             return Err(DomainError::invalid(

@@ -1,0 +1,236 @@
+//! `motcua serve`, `migrate`, `import`, `audit verify`: opening the database and
+//! running the server.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use motcua_calendar::{Amendments, CalendarData, DeadlineRules, OfficeHours, WorkCalendar};
+use motcua_store::{Store, StoreOptions};
+use motcua_web::{AppState, SystemClock, WebConfig};
+
+use crate::config::{FileConfig, data_dir, default_files_dir};
+use crate::error::CliError;
+
+/// Settings shared by the commands that open the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// Database: sqlite://PATH (embedded) or postgres://USER@HOST/DB.
+    #[arg(long, env = "MOTCUA_DATABASE", global = true)]
+    pub database: Option<String>,
+    /// Directory for attachment files (default: next to the SQLite file).
+    #[arg(long, env = "MOTCUA_FILES", global = true)]
+    pub files: Option<PathBuf>,
+    /// Settings file (default: ./motcua.toml when present).
+    #[arg(long, env = "MOTCUA_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// `motcua serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Demo mode: an SQLite database in the data directory, filled with demo data on
+    /// first start (accounts citizen, officer, specialist, leader, admin; password demo).
+    #[arg(long)]
+    pub demo: bool,
+    /// Address to listen on.
+    #[arg(long, env = "MOTCUA_ADDR")]
+    pub addr: Option<String>,
+    /// Demo dossiers to create on first start.
+    #[arg(long, env = "MOTCUA_DEMO_DOSSIERS", default_value_t = 1000)]
+    pub demo_dossiers: usize,
+    /// Log format: text or json.
+    #[arg(long, env = "MOTCUA_LOG_FORMAT")]
+    pub log_format: Option<String>,
+}
+
+/// The database URL and attachment directory after settings are combined.
+pub fn resolve(db: &DbArgs, file: &FileConfig, demo: bool) -> (String, PathBuf) {
+    let database = db
+        .database
+        .clone()
+        .or_else(|| file.database.clone())
+        .unwrap_or_else(|| {
+            let name = if demo {
+                "motcua-demo.sqlite"
+            } else {
+                "motcua.sqlite"
+            };
+            format!("sqlite://{}", data_dir().join(name).display())
+        });
+    let files = db
+        .files
+        .clone()
+        .or_else(|| file.files.clone())
+        .unwrap_or_else(|| default_files_dir(&database));
+    (database, files)
+}
+
+/// Opens (and migrates) the database.
+pub async fn open(database: &str, files: PathBuf) -> Result<Store, CliError> {
+    if let Some(path) = database.strip_prefix("sqlite://")
+        && let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(Store::open(database, StoreOptions::new(files)).await?)
+}
+
+/// The working calendar with the administrator's amendments and office hours.
+pub fn calendar(file: &FileConfig) -> Result<WorkCalendar, CliError> {
+    let mut data = CalendarData::builtin()?;
+    for path in &file.holiday_amendments {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+            path: origin.clone(),
+            source,
+        })?;
+        data.apply(Amendments::from_toml(&text, &origin)?, &origin)?;
+    }
+    let office = match &file.office_hours {
+        Some(t) => OfficeHours::parse(t)?,
+        None => OfficeHours::default(),
+    };
+    Ok(WorkCalendar::new(data, office))
+}
+
+fn init_logging(format: Option<&str>) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if format == Some("json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Runs the server until SIGTERM or Ctrl-C.
+pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    init_logging(args.log_format.as_deref().or(file.log_format.as_deref()));
+    let (database, files) = resolve(&db, &file, args.demo);
+    let store = open(&database, files).await?;
+    let calendar = Arc::new(calendar(&file)?);
+    let clock = Arc::new(SystemClock);
+    if args.demo && store.load_procedures().await?.is_empty() {
+        eprintln!("Đang tạo dữ liệu demo ({} hồ sơ)…", args.demo_dossiers);
+        let hash =
+            motcua_web::hash_password("demo").map_err(|detail| CliError::Config { detail })?;
+        #[allow(clippy::disallowed_methods)] // the demo's history ends now
+        let now = motcua_domain::time::micros(chrono::Utc::now());
+        crate::demo::seed(
+            &store,
+            &hash,
+            args.demo_dossiers,
+            Arc::clone(&calendar),
+            now,
+        )
+        .await?;
+    }
+    let mut config = WebConfig::default();
+    if let Some(mb) = file.max_attachment_mb {
+        config.max_attachment_bytes = mb.saturating_mul(1024 * 1024);
+    }
+    let addr = args
+        .addr
+        .or(file.addr)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| CliError::Config {
+            detail: format!("không mở được địa chỉ {addr}: {e}"),
+        })?;
+    let local = listener.local_addr()?;
+    config.public_url = file
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let state = AppState::load(
+        store.clone(),
+        calendar,
+        DeadlineRules::default(),
+        clock,
+        config,
+    )
+    .await?;
+    let counts = store.count_by_status().await?;
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    println!("Một Cửa đang chạy tại http://{local}");
+    println!(
+        "  Cơ sở dữ liệu: {database} ({} thủ tục, {total} hồ sơ)",
+        state.catalog().len()
+    );
+    println!("  API: http://{local}/api/v1 — mô tả OpenAPI: http://{local}/api/openapi.json");
+    if args.demo {
+        println!("  Tài khoản demo (mật khẩu: demo):");
+        for (user, what) in crate::demo::ACCOUNTS {
+            println!("    {user:<14} {what}");
+        }
+    }
+    println!("  Tra cứu công khai, ví dụ: curl http://{local}/api/v1/procedures?q=khai%20sinh");
+    motcua_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// `motcua migrate`.
+pub async fn migrate(db: DbArgs) -> Result<(), CliError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let (database, files) = resolve(&db, &file, false);
+    let store = open(&database, files).await?;
+    println!(
+        "Đã cập nhật cấu trúc cơ sở dữ liệu {} ({database})",
+        store.backend()
+    );
+    Ok(())
+}
+
+/// `motcua import catalog FILE`.
+pub async fn import_catalog(db: DbArgs, path: PathBuf) -> Result<(), CliError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let (database, files) = resolve(&db, &file, false);
+    let store = open(&database, files).await?;
+    let n = crate::import::catalog(&store, &path).await?;
+    println!("Đã nhập {n} thủ tục từ {}", path.display());
+    Ok(())
+}
+
+/// `motcua audit verify`.
+pub async fn audit_verify(db: DbArgs, demo: bool) -> Result<(), CliError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let (database, files) = resolve(&db, &file, demo);
+    let store = open(&database, files).await?;
+    let report = store.verify_audit().await?;
+    if let Some(seq) = report.broken_at {
+        return Err(CliError::AuditBroken { seq });
+    }
+    println!(
+        "audit chain OK: {} entries, head {}",
+        report.checked, report.head
+    );
+    Ok(())
+}
