@@ -71,8 +71,12 @@ async fn preload(
             .ok_or_else(|| bench_err("no officer"))?,
     );
     let rules = DeadlineRules::default();
-    let procedure = catalog.get("2.000815").ok_or_else(|| bench_err("procedure 2.000815 missing"))?;
-    let form = &procedure.version_at(motcua_domain::dossier::local_day(now))?.form;
+    let procedure = catalog
+        .get("2.000815")
+        .ok_or_else(|| bench_err("procedure 2.000815 missing"))?;
+    let form = &procedure
+        .version_at(motcua_domain::dossier::local_day(now))?
+        .form;
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
     let req: SubmitRequest = serde_json::from_value(json!({
         "procedure": "2.000815",

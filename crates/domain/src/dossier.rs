@@ -385,7 +385,19 @@ fn pick_agency(
     }
 }
 
-const PROCESSING: [Status; 3] = [Status::Assigned, Status::InProcess, Status::Supplemented];
+/// Statuses before a decision: the applicant may still withdraw, the unit may still stop.
+const BEFORE_DECISION: [Status; 10] = [
+    Status::Submitted,
+    Status::Received,
+    Status::SupplementRequested,
+    Status::Supplemented,
+    Status::Assigned,
+    Status::InProcess,
+    Status::Consulting,
+    Status::Transferred,
+    Status::AwaitingApproval,
+    Status::Paused,
+];
 const HANDLERS: [Role; 3] = [Role::Specialist, Role::UnitLeader, Role::AgencyLeader];
 const LEADERS: [Role; 2] = [Role::UnitLeader, Role::AgencyLeader];
 
@@ -452,6 +464,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                     require_role(subject, &HANDLERS, handling)?;
                 }
             } else {
+                // Before receipt only the receiving officer checks the dossier.
                 allowed(&[Status::Submitted, Status::Supplemented])?;
                 require_role(subject, &[Role::ReceivingOfficer], receiving)?;
             }
@@ -506,6 +519,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                     require_role(subject, &HANDLERS, handling)?;
                 }
             } else {
+                // Before receipt only the receiving officer checks the dossier.
                 allowed(&[Status::Submitted, Status::Supplemented])?;
                 require_role(subject, &[Role::ReceivingOfficer], receiving)?;
             }
@@ -556,16 +570,8 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             put_opt(&mut put, "note", note);
         }
         Command::Process { note } => {
-            allowed(
-                &PROCESSING
-                    .into_iter()
-                    .chain([Status::Transferred])
-                    .collect::<Vec<_>>(),
-            )?;
+            allowed(&[Status::Assigned, Status::Supplemented, Status::Transferred])?;
             if from == Status::Supplemented && !received {
-                return Err(illegal());
-            }
-            if from == Status::InProcess {
                 return Err(illegal());
             }
             let role = require_role(subject, &HANDLERS, handling)?;
@@ -733,18 +739,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             put_opt(&mut put, "note", note);
         }
         Command::Withdraw { reason } => {
-            allowed(&[
-                Status::Submitted,
-                Status::Received,
-                Status::SupplementRequested,
-                Status::Supplemented,
-                Status::Assigned,
-                Status::InProcess,
-                Status::Consulting,
-                Status::Transferred,
-                Status::AwaitingApproval,
-                Status::Paused,
-            ])?;
+            allowed(&BEFORE_DECISION)?;
             if !acts_for_applicant(subject, dossier) {
                 require_role(subject, &[Role::ReceivingOfficer], receiving)?;
             }
@@ -830,18 +825,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             put_opt(&mut put, "apology", apology);
         }
         Command::Stop { reason } => {
-            allowed(&[
-                Status::Submitted,
-                Status::Received,
-                Status::SupplementRequested,
-                Status::Supplemented,
-                Status::Assigned,
-                Status::InProcess,
-                Status::Consulting,
-                Status::Transferred,
-                Status::AwaitingApproval,
-                Status::Paused,
-            ])?;
+            allowed(&BEFORE_DECISION)?;
             require_any(
                 subject,
                 &[
