@@ -44,7 +44,7 @@ schemas = {
    "documents": arr({"type": "object", "properties": {"name": S, "quantity": {"type": "integer"}, "original": {"type": "boolean"}}}), "note": opt(S)}},
  "Deadline": {"type": "object", "properties": {"legal_due": DT, "appointment": DT, "remaining_working_days": {"type": "integer"}, "remaining_working_minutes": {"type": "integer"}, "overdue": {"type": "boolean"}, "paused": {"type": "boolean"}, "timeliness": opt({"enum": ["early","on_time","late"]}), "timeliness_label": opt(S), "appointment_kept": opt({"type": "boolean"})}},
  "Event": {"type": "object", "properties": {"seq": {"type": "integer"}, "at": DT, "actor": S, "action": S, "action_label": S, "from": opt(S), "to": S, "to_label": S, "data": {"type": "object"}}},
- "Attachment": {"type": "object", "properties": {"id": S, "dossier_code": S, "kind": {"enum": ["submission","supplement","result"]}, "name": S, "content_type": S, "size": {"type": "integer"}, "sha256": S, "uploaded_by": S, "uploaded_at": DT}},
+ "Attachment": {"type": "object", "properties": {"id": S, "dossier_code": opt(S), "kind": {"enum": ["submission","supplement","result"]}, "name": S, "content_type": S, "size": {"type": "integer"}, "sha256": S, "uploaded_by": S, "uploaded_at": DT}},
  "Dossier": {"type": "object", "required": ["code","status","received_at","due_at"], "properties": {
    "code": S, "procedure_code": S, "procedure_name": S, "procedure_version": D, "time_limit": ref("TimeLimit"),
    "status": {"enum": statuses}, "status_label": S, "portal_status": {"type": "integer", "minimum": 1, "maximum": 10, "description": "TrangThaiHoSo of the national portal"},

@@ -100,6 +100,10 @@ pub struct Dossier {
     pub due_at: Option<DateTime<Utc>>,
     /// Whether an apology with a new date was issued.
     pub extended: bool,
+    /// Verdict against the legal due time, fixed when processing ended (a cache of the
+    /// deadline report, for counting; recomputed at every change).
+    #[serde(default)]
+    pub timeliness: Option<motcua_calendar::Timeliness>,
     /// The rating, after return.
     pub rating: Option<Rating>,
     /// Optimistic-concurrency version (1 after filing).
@@ -354,6 +358,7 @@ pub fn submit(req: SubmitRequest, ctx: &Ctx<'_>) -> Result<Dossier, DomainError>
         returned_at: None,
         due_at: None,
         extended: false,
+        timeliness: None,
         rating: None,
         version: 1,
         events: vec![event],
@@ -872,6 +877,10 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
     next.events.push(event.clone());
     next.version = dossier.version + 1;
     next.due_at = crate::deadline::appointment(&next, ctx.calendar, ctx.rules)?;
+    if next.completed_at.is_some() {
+        next.timeliness = crate::deadline::report(&next, ctx.calendar, ctx.rules, now)?
+            .and_then(|r| r.timeliness);
+    }
     Ok(Decision {
         dossier: next,
         event,

@@ -44,11 +44,20 @@ impl Blobs {
     }
 }
 
+/// What an attachment belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachmentOwner {
+    /// A dossier, by code.
+    Dossier(String),
+    /// A filing draft, by id (moved to the dossier when it is filed).
+    Draft(String),
+}
+
 /// An attachment to store.
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
-    /// Dossier code.
-    pub dossier_code: String,
+    /// Dossier or draft.
+    pub owner: AttachmentOwner,
     /// `submission`, `supplement` or `result`.
     pub kind: String,
     /// File name as given.
@@ -68,8 +77,11 @@ pub struct NewAttachment {
 pub struct AttachmentMeta {
     /// Id.
     pub id: String,
-    /// Dossier code.
-    pub dossier_code: String,
+    /// Dossier code (none while on a draft).
+    pub dossier_code: Option<String>,
+    /// Draft id, while on a draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_id: Option<String>,
     /// Kind.
     pub kind: String,
     /// File name.
@@ -105,7 +117,8 @@ pub enum PutError {
 fn meta_from_row(r: &Row) -> Result<AttachmentMeta, StoreError> {
     Ok(AttachmentMeta {
         id: r.text("id")?,
-        dossier_code: r.text("dossier_code")?,
+        dossier_code: r.opt_text("dossier_code")?,
+        draft_id: r.opt_text("draft_id")?,
         kind: r.text("kind")?,
         name: r.text("name")?,
         content_type: r.text("content_type")?,
@@ -149,7 +162,10 @@ impl Store {
         }
         let file_type = classify(&head, &new.name, new.declared_type.as_deref())?;
         let id = uuid::Uuid::new_v4().to_string();
-        let key = Path::from(format!("dossiers/{}/{id}", new.dossier_code));
+        let key = Path::from(match &new.owner {
+            AttachmentOwner::Dossier(code) => format!("dossiers/{code}/{id}"),
+            AttachmentOwner::Draft(draft) => format!("drafts/{draft}/{id}"),
+        });
         let too_large = || DomainError::AttachmentTooLarge {
             name: new.name.clone(),
             limit: new.max_bytes,
@@ -201,9 +217,14 @@ impl Store {
         }
         writer.finish().await.map_err(blob_err)?;
 
+        let (dossier_code, draft_id) = match &new.owner {
+            AttachmentOwner::Dossier(c) => (Some(c.clone()), None),
+            AttachmentOwner::Draft(d) => (None, Some(d.clone())),
+        };
         let record = AttachmentMeta {
             id,
-            dossier_code: new.dossier_code.clone(),
+            dossier_code,
+            draft_id,
             kind: new.kind.clone(),
             name: new.name.clone(),
             content_type: file_type.mime.to_owned(),
@@ -219,23 +240,29 @@ impl Store {
             .run(move |batch| {
                 Box::pin(async move {
                     let r = saved;
+                    let (table, key) = match (&r.dossier_code, &r.draft_id) {
+                        (Some(c), _) => ("dossiers WHERE code", c.as_str()),
+                        (None, Some(d)) => ("drafts WHERE id", d.as_str()),
+                        (None, None) => return Err(StoreError::corrupt("attachment without owner")),
+                    };
                     let exists = batch
                         .conn()
-                        .opt("SELECT code FROM dossiers WHERE code = $1", &args![r.dossier_code.as_str()])
+                        .opt(&format!("SELECT 1 AS one FROM {table} = $1"), &args![key])
                         .await?;
                     if exists.is_none() {
                         return Err(StoreError::NotFound {
-                            what: format!("dossier {}", r.dossier_code),
+                            what: key.to_owned(),
                         });
                     }
                     batch
                         .conn()
                         .exec(
-                            "INSERT INTO attachments (id, dossier_code, kind, name, content_type, size, sha256, storage_key, uploaded_by, uploaded_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            "INSERT INTO attachments (id, dossier_code, draft_id, kind, name, content_type, size, sha256, storage_key, uploaded_by, uploaded_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                             &args![
                                 r.id.as_str(),
-                                r.dossier_code.as_str(),
+                                r.dossier_code.clone(),
+                                r.draft_id.clone(),
                                 r.kind.as_str(),
                                 r.name.as_str(),
                                 r.content_type.as_str(),
@@ -251,7 +278,7 @@ impl Store {
                         at: r.uploaded_at,
                         actor: r.uploaded_by.clone(),
                         action: "attachment.add".to_owned(),
-                        target: r.dossier_code.clone(),
+                        target: r.dossier_code.clone().or_else(|| r.draft_id.clone()).unwrap_or_default(),
                         ip: meta.ip.clone(),
                         details: json!({"id": r.id, "name": r.name, "size": r.size, "sha256": r.sha256, "type": r.content_type}),
                     });
@@ -282,6 +309,56 @@ impl Store {
             )
             .await?;
         row.map(|r| meta_from_row(&r)).transpose()
+    }
+
+    /// A draft's attachments, oldest first.
+    pub async fn draft_attachments(
+        &self,
+        draft_id: &str,
+    ) -> Result<Vec<AttachmentMeta>, StoreError> {
+        let mut rc = self.read().await?;
+        let rows = rc
+            .conn()
+            .all(
+                "SELECT * FROM attachments WHERE draft_id = $1 ORDER BY uploaded_at, id",
+                &args![draft_id],
+            )
+            .await?;
+        rows.iter().map(meta_from_row).collect()
+    }
+
+    /// Removes a draft attachment (row and file).
+    pub async fn delete_draft_attachment(
+        &self,
+        draft_id: &str,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let (draft, att) = (draft_id.to_owned(), id.to_owned());
+        let key: Option<String> = self
+            .writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let mut conn = batch.conn();
+                    let row = conn
+                        .opt(
+                            "SELECT storage_key FROM attachments WHERE id = $1 AND draft_id = $2",
+                            &args![att.as_str(), draft.as_str()],
+                        )
+                        .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    conn.exec(
+                        "DELETE FROM attachments WHERE id = $1",
+                        &args![att.as_str()],
+                    )
+                    .await?;
+                    Ok(Some(row.text("storage_key")?))
+                })
+            })
+            .await?;
+        if let Some(k) = &key {
+            let _ = self.inner.blobs.store.delete(&Path::from(k.as_str())).await;
+        }
+        Ok(key.is_some())
     }
 
     /// A dossier's attachments, oldest first.

@@ -118,6 +118,11 @@ fn row_args(d: &Dossier) -> Result<Vec<Arg>, StoreError> {
         d.extended,
         d.version,
         doc_json(d)?,
+        d.timeliness.map(|t| match t {
+            motcua_calendar::Timeliness::Early => "early",
+            motcua_calendar::Timeliness::OnTime => "on_time",
+            motcua_calendar::Timeliness::Late => "late",
+        }),
     ]))
 }
 
@@ -185,13 +190,24 @@ fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) 
 
 const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
     assignee, owner, helper, applicant_name, submitted_at, received_at, due_at, completed_at, returned_at, \
-    extended, version, doc";
+    extended, version, doc, timeliness";
 
 impl Store {
     /// Saves a new dossier, giving it the receiving agency's next number of the day.
     pub async fn create_dossier(
         &self,
         dossier: Dossier,
+        meta: RequestMeta,
+    ) -> Result<Dossier, StoreError> {
+        self.file_dossier(dossier, None, meta).await
+    }
+
+    /// Saves a new dossier filed from a draft: the draft's attachments move to the
+    /// dossier and the draft is deleted, in the same transaction.
+    pub async fn file_dossier(
+        &self,
+        dossier: Dossier,
+        draft: Option<String>,
         meta: RequestMeta,
     ) -> Result<Dossier, StoreError> {
         let key = format!(
@@ -219,12 +235,25 @@ impl Store {
                     d.code = DossierCode::new(&d.receiving_agency, day, seq);
                     let mut conn = batch.conn();
                     conn.exec(
-                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"),
+                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)"),
                         &row_args(&d)?,
                     )
                     .await?;
                     for e in &d.events {
                         insert_event(&mut conn, d.code.as_str(), e).await?;
+                    }
+                    if let Some(draft) = &draft {
+                        conn.exec(
+                            "UPDATE attachments SET dossier_code = $1, draft_id = NULL WHERE draft_id = $2",
+                            &args![d.code.as_str(), draft.as_str()],
+                        )
+                        .await?;
+                        let gone = conn.exec("DELETE FROM drafts WHERE id = $1", &args![draft.as_str()]).await?;
+                        if gone == 0 {
+                            return Err(StoreError::NotFound {
+                                what: format!("draft {draft}"),
+                            });
+                        }
                     }
                     let events = d.events.clone();
                     for e in &events {
@@ -257,7 +286,7 @@ impl Store {
                              receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
                              owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
                              due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
-                             doc = $19 WHERE code = $1 AND version = $20",
+                             doc = $19, timeliness = $20 WHERE code = $1 AND version = $21",
                             &args,
                         )
                         .await?;
@@ -494,13 +523,13 @@ impl Store {
                     let mut conn = batch.conn();
                     for chunk in dossiers.chunks(500) {
                         let mut sql = format!("INSERT INTO dossiers ({COLUMNS}) VALUES ");
-                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 19);
+                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 20);
                         for (i, d) in chunk.iter().enumerate() {
                             if i > 0 {
                                 sql.push(',');
                             }
                             sql.push('(');
-                            let marks: Vec<String> = (1..=19).map(|k| format!("${}", i * 19 + k)).collect();
+                            let marks: Vec<String> = (1..=20).map(|k| format!("${}", i * 20 + k)).collect();
                             sql.push_str(&marks.join(","));
                             sql.push(')');
                             args.extend(row_args(d)?);

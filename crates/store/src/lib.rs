@@ -9,6 +9,7 @@
 mod attachments;
 mod audit;
 mod dossiers;
+mod drafts;
 pub mod error;
 mod org;
 mod sql;
@@ -24,8 +25,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, Executor, PgPool, Postgres, Sqlite, SqlitePool};
 
-pub use attachments::{AttachmentMeta, NewAttachment, PutError};
+pub use attachments::{AttachmentMeta, AttachmentOwner, NewAttachment, PutError};
 pub use dossiers::{DossierFilter, DossierSummary, Page};
+pub use drafts::Draft;
 pub use error::StoreError;
 pub use org::OrgImport;
 

@@ -1,7 +1,9 @@
 use bytes::Bytes;
 use futures::stream;
 use motcua_domain::{Status, time::to_local};
-use motcua_store::{DossierFilter, NewAttachment, PutError, RequestMeta, StoreError};
+use motcua_store::{
+    AttachmentOwner, DossierFilter, NewAttachment, PutError, RequestMeta, StoreError,
+};
 use serde_json::json;
 use sqlx::{Connection, Executor};
 
@@ -389,7 +391,7 @@ async fn attachments_stream_in_whole_or_not_at_all() {
             .await
             .unwrap();
         let new = |name: &str, max: u64| NewAttachment {
-            dossier_code: d.code.to_string(),
+            owner: AttachmentOwner::Dossier(d.code.to_string()),
             kind: "submission".into(),
             name: name.into(),
             declared_type: Some("application/pdf".into()),
@@ -468,7 +470,7 @@ async fn attachments_stream_in_whole_or_not_at_all() {
         assert!(matches!(err, PutError::Interrupted(_)));
         // Unknown dossier: the object is removed again.
         let mut orphan = new("orphan.pdf", 1_000_000);
-        orphan.dossier_code = "H79.50.01-261008-0999".into();
+        orphan.owner = AttachmentOwner::Dossier("H79.50.01-261008-0999".into());
         let err = b
             .store
             .put_attachment(
@@ -505,4 +507,210 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[tokio::test]
+async fn drafts_become_dossiers_with_their_files() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let now = at("2026-10-08 09:00");
+        let draft = motcua_store::Draft {
+            id: "d-1".into(),
+            owner: "citizen".into(),
+            procedure_code: "1.001193".into(),
+            data: json!({"step": 2, "form_data": {"tre_ho_ten": "Bé Na"}}),
+            created_at: now,
+            updated_at: now,
+        };
+        b.store.save_draft(draft.clone()).await.unwrap();
+        let mut later = draft.clone();
+        later.data = json!({"step": 3});
+        later.updated_at = at("2026-10-08 09:05");
+        b.store.save_draft(later.clone()).await.unwrap();
+        assert_eq!(
+            b.store.draft("d-1").await.unwrap(),
+            Some(later.clone()),
+            "{}",
+            b.name
+        );
+        assert_eq!(b.store.drafts_of("citizen").await.unwrap().len(), 1);
+        let file = |name: &str| NewAttachment {
+            owner: AttachmentOwner::Draft("d-1".into()),
+            kind: "submission".into(),
+            name: name.into(),
+            declared_type: None,
+            uploaded_by: "citizen".into(),
+            at: now,
+            max_bytes: 1_000_000,
+        };
+        let a1 = b
+            .store
+            .put_attachment(
+                file("a.pdf"),
+                stream::iter(chunks(&pdf(5000), 1000)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let a2 = b
+            .store
+            .put_attachment(
+                file("b.pdf"),
+                stream::iter(chunks(&pdf(6000), 1000)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a1.draft_id.as_deref(), Some("d-1"));
+        assert!(
+            b.store
+                .delete_draft_attachment("d-1", &a2.id)
+                .await
+                .unwrap()
+        );
+        assert_eq!(b.store.draft_attachments("d-1").await.unwrap().len(), 1);
+        // A draft that does not exist takes no files.
+        let mut stray = file("c.pdf");
+        stray.owner = AttachmentOwner::Draft("nope".into());
+        assert!(
+            b.store
+                .put_attachment(
+                    stray,
+                    stream::iter(chunks(&pdf(500), 100)),
+                    RequestMeta::default()
+                )
+                .await
+                .is_err()
+        );
+
+        let d = r.new_dossier("citizen", at("2026-10-08 09:10"), A);
+        let filed = b
+            .store
+            .file_dossier(d, Some("d-1".into()), RequestMeta::default())
+            .await
+            .unwrap();
+        assert!(b.store.draft("d-1").await.unwrap().is_none());
+        let files = b.store.attachments(filed.code.as_str()).await.unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            (files[0].id.as_str(), files[0].draft_id.as_deref()),
+            (a1.id.as_str(), None)
+        );
+        // Filing from a draft that is gone fails and files nothing.
+        let d = r.new_dossier("citizen", at("2026-10-08 09:20"), A);
+        assert!(
+            b.store
+                .file_dossier(d, Some("d-1".into()), RequestMeta::default())
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            b.store.count_by_status().await.unwrap(),
+            vec![(Status::Submitted, 1)]
+        );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn usage_verdict_counts_amendments_and_bulk_import() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let mut done = 0;
+        for i in 0..4 {
+            let d = r.new_dossier("officer", at("2026-10-05 09:00"), A);
+            // Filed at the counter: received at once.
+            let d = b
+                .store
+                .create_dossier(d, RequestMeta::default())
+                .await
+                .unwrap();
+            if i < 3 {
+                // Refused the same day (early) or after the due date 08/10 (late).
+                let when = if i < 2 {
+                    "2026-10-05 10:00"
+                } else {
+                    "2026-10-12 10:00"
+                };
+                let d = b
+                    .store
+                    .apply(
+                        r.decide(&d, "officer", at(when), "refuse", json!({"reason": "x"})),
+                        RequestMeta::default(),
+                    )
+                    .await
+                    .unwrap();
+                assert!(d.timeliness.is_some());
+                done += 1;
+            }
+        }
+        assert_eq!(done, 3);
+        let counts = b
+            .store
+            .timeliness_counts(A, at("2026-10-01 00:00"), at("2026-11-01 00:00"))
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            vec![(Some("early".to_owned()), 2), (Some("late".to_owned()), 1)],
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            b.store.procedure_usage(5).await.unwrap(),
+            vec![("1.001193".to_owned(), 4)]
+        );
+
+        b.store
+            .add_calendar_amendment(
+                "admin-1",
+                "confirm = [\"culture_day\"]",
+                "admin",
+                at("2026-10-05 09:00"),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            b.store.calendar_amendments().await.unwrap(),
+            vec![(
+                "admin-1".to_owned(),
+                "confirm = [\"culture_day\"]".to_owned()
+            )]
+        );
+
+        // Bulk import keeps codes and moves the day's sequence past them.
+        let mut bulk = Vec::new();
+        for seq in [7u32, 3] {
+            let mut d = r.new_dossier("officer", at("2026-09-01 09:00"), A);
+            d.code = motcua_domain::DossierCode::new(
+                A,
+                chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+                seq,
+            );
+            bulk.push(d);
+        }
+        assert_eq!(
+            b.store
+                .import_dossiers(bulk, "test", at("2026-10-05 09:00"))
+                .await
+                .unwrap(),
+            2
+        );
+        let next = b
+            .store
+            .create_dossier(
+                r.new_dossier("officer", at("2026-09-01 10:00"), A),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(next.code.as_str(), "H79.50.01-260901-0008", "{}", b.name);
+        assert_eq!(b.store.verify_audit().await.unwrap().broken_at, None);
+        b
+    })
+    .await;
 }

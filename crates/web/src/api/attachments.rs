@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use motcua_domain::policy::acts_for_applicant;
 use motcua_domain::{DomainError, Status, Subject};
-use motcua_store::{AttachmentMeta, NewAttachment};
+use motcua_store::{AttachmentMeta, AttachmentOwner, NewAttachment};
 
 use crate::api::Meta;
 use crate::auth::Auth;
@@ -119,7 +119,7 @@ pub async fn upload(
                     .unwrap_or_else(|| "tep-dinh-kem".to_owned());
                 let declared = field.content_type().map(str::to_owned);
                 let new = NewAttachment {
-                    dossier_code: dossier.code.to_string(),
+                    owner: AttachmentOwner::Dossier(dossier.code.to_string()),
                     kind: kind.clone(),
                     name,
                     declared_type: declared,
