@@ -221,7 +221,7 @@ impl Procedure {
 
     /// The accent-insensitive search key of the name and code.
     pub fn search_key(&self) -> String {
-        fold(&format!("{} {} {}", self.code, self.name, self.sector))
+        search_fold(&format!("{} {} {}", self.code, self.name, self.sector))
     }
 
     /// Checks a procedure before it enters the catalog; versions are sorted by date.
@@ -336,8 +336,51 @@ mod tests {
             p.version_at(d("2025-01-01")).unwrap_err().code(),
             "procedure_not_in_force"
         );
-        assert_eq!(p.search_key(), "1.001193 dang ky khai sinh ho tich");
+        assert_eq!(p.search_key(), "1.001193 dang ki khai sinh ho tich");
     }
+}
+
+/// [`fold`] for search: also treats `y` as `i`, since both spellings are current
+/// (ký/kí, lý/lí).
+fn search_fold(text: &str) -> String {
+    fold(text).replace('y', "i")
+}
+
+/// Edit distance between two short words, counting a swap of two neighbouring letters
+/// as one edit (optimal string alignment), in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    let at =
+        |d: &Vec<usize>, i: usize, j: usize| d.get(i * w + j).copied().unwrap_or(usize::MAX / 2);
+    for i in 0..=a.len() {
+        if let Some(x) = d.get_mut(i * w) {
+            *x = i;
+        }
+    }
+    for j in 0..=b.len() {
+        if let Some(x) = d.get_mut(j) {
+            *x = j;
+        }
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let (ca, cb) = (a.get(i - 1), b.get(j - 1));
+            let cost = usize::from(ca != cb);
+            let mut v = (at(&d, i - 1, j) + 1)
+                .min(at(&d, i, j - 1) + 1)
+                .min(at(&d, i - 1, j - 1) + cost);
+            if i > 1 && j > 1 && ca == b.get(j - 2) && a.get(i - 2) == cb {
+                v = v.min(at(&d, i - 2, j - 2) + 1);
+            }
+            if let Some(x) = d.get_mut(i * w + j) {
+                *x = v;
+            }
+        }
+    }
+    at(&d, a.len(), b.len())
 }
 
 /// The catalog in memory: small (hundreds to a few thousand procedures), read on every
@@ -373,19 +416,32 @@ impl Catalog {
     /// code, name or sector. Names that start with the query come first, then names
     /// that contain it as a phrase, then the rest, each group by name.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Procedure> {
-        let q = fold(query);
+        let q = search_fold(query);
         let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
         let mut hits: Vec<(u8, &Procedure)> = Vec::new();
         for (code, key) in &self.keys {
-            if !words.iter().all(|w| key.contains(w)) {
+            let exact = words.iter().all(|w| key.contains(w));
+            // Typo tolerance: a word of three letters or more may be one edit away (two
+            // from eight letters) from a word of the procedure.
+            let fuzzy = !exact
+                && words.iter().all(|w| {
+                    key.contains(w)
+                        || (w.chars().count() >= 3
+                            && key.split(' ').any(|k| {
+                                edit_distance(w, k) <= if w.chars().count() >= 8 { 2 } else { 1 }
+                            }))
+                });
+            if !exact && !fuzzy {
                 continue;
             }
             let Some(p) = self.procedures.get(code) else {
                 continue;
             };
-            let name = fold(&p.name);
+            let name = search_fold(&p.name);
             let name = name.strip_prefix("thu tuc ").unwrap_or(&name);
-            let rank = if q.is_empty() || name.starts_with(&q) || p.code == q {
+            let rank = if !exact {
+                3
+            } else if q.is_empty() || name.starts_with(&q) || p.code == q {
                 0
             } else if name.contains(&q) {
                 1

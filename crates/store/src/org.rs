@@ -240,6 +240,25 @@ impl Store {
         row.map(|r| account_from_row(&r)).transpose()
     }
 
+    /// Ends a session (logout).
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let token_hash = token_hash.to_owned();
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    batch
+                        .conn()
+                        .exec(
+                            "DELETE FROM sessions WHERE token_hash = $1",
+                            &args![token_hash.as_str()],
+                        )
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
     /// Saves procedures (insert or replace by code) in one transaction.
     pub async fn save_procedures(
         &self,

@@ -67,14 +67,14 @@ fn bad_credentials() -> ApiError {
     )
 }
 
-/// Checks the password and opens a session.
-pub async fn login(
-    State(state): State<AppState>,
-    meta: crate::api::Meta,
-    body: crate::api::JsonBody<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
-    let LoginRequest { username, password } = body.0;
-    let username = username.trim().to_owned();
+/// Checks a username and password; the same answer for an unknown user and a wrong
+/// password, and the same work, so timing does not tell which names exist.
+pub async fn check_credentials(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> ApiResult<Account> {
+    let username = username.trim();
     if username.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -84,22 +84,28 @@ pub async fn login(
         )
         .on_field("username"));
     }
-    let found = state.store().account_for_login(&username).await?;
-    // Verify even for unknown users, so timing does not tell which names exist.
+    let found = state.store().account_for_login(username).await?;
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W3bqXp4R8fVVm9yC3c1wq3gq5S+q8J2bJvQ0xv6y0Ak";
     let phc = found
         .as_ref()
         .and_then(|(_, h)| h.clone())
         .unwrap_or_else(|| DUMMY.to_owned());
+    let password = password.to_owned();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
         .await
         .map_err(ApiError::internal)?;
-    let Some((account, Some(_))) = found else {
-        return Err(bad_credentials());
-    };
-    if !ok {
-        return Err(bad_credentials());
+    match found {
+        Some((account, Some(_))) if ok => Ok(account),
+        _ => Err(bad_credentials()),
     }
+}
+
+/// Opens a session for `account`; returns the token and its expiry.
+pub async fn open_session(
+    state: &AppState,
+    account: &Account,
+    meta: &crate::api::Meta,
+) -> ApiResult<(String, chrono::DateTime<chrono::Utc>)> {
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let token = URL_SAFE_NO_PAD.encode(raw);
@@ -115,11 +121,42 @@ pub async fn login(
             meta.request(),
         )
         .await?;
+    Ok((token, expires))
+}
+
+/// Checks the password and opens a session.
+pub async fn login(
+    State(state): State<AppState>,
+    meta: crate::api::Meta,
+    body: crate::api::JsonBody<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let LoginRequest { username, password } = body.0;
+    let account = check_credentials(&state, &username, &password).await?;
+    let (token, expires) = open_session(&state, &account, &meta).await?;
     Ok(Json(LoginResponse {
         token,
         expires_at: vn(expires),
         account: AccountView::from(&account),
     }))
+}
+
+/// The account behind a session token, if the session is alive.
+pub async fn account_for_token(state: &AppState, token: &str) -> ApiResult<Option<Account>> {
+    Ok(state
+        .store()
+        .session_account(&token_hash(token), state.now())
+        .await?)
+}
+
+/// Ends a session.
+pub async fn close_session(state: &AppState, token: &str) -> ApiResult<()> {
+    Ok(state.store().delete_session(&token_hash(token)).await?)
+}
+
+/// The CSRF token that goes with a session token: derived from it, so it needs no
+/// storage and cannot be guessed without the session cookie.
+pub fn csrf_token(token: &str) -> String {
+    hex::encode(Sha256::digest(format!("csrf|{token}").as_bytes()))
 }
 
 /// The authenticated caller.
@@ -148,9 +185,7 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
-        let account = state
-            .store()
-            .session_account(&token_hash(token), state.now())
+        let account = account_for_token(state, token)
             .await?
             .ok_or_else(ApiError::session_invalid)?;
         Ok(Auth {

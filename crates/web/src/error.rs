@@ -65,6 +65,21 @@ impl ApiError {
         self.status
     }
 
+    /// The Vietnamese message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The field concerned, if any.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// Every field issue.
+    pub fn issues(&self) -> &[FieldIssue] {
+        &self.issues
+    }
+
     /// No or unusable credentials.
     pub fn unauthenticated() -> Self {
         Self::new(

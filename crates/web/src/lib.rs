@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod state;
+pub mod ui;
 pub mod view;
 
 use std::future::Future;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lookup/{code}", get(api::dossiers::lookup))
         .fallback(not_found);
     Router::new()
+        .merge(ui::routes())
         .route("/healthz", get(api::system::healthz))
         .route("/metrics", get(api::system::metrics))
         .route("/api/openapi.json", get(api::system::openapi))

@@ -31,6 +31,9 @@ impl Default for WebConfig {
     }
 }
 
+/// A list and when it was computed.
+type Counted = (DateTime<Utc>, Arc<Vec<String>>);
+
 #[derive(Debug)]
 struct Inner {
     store: Store,
@@ -40,6 +43,8 @@ struct Inner {
     rules: DeadlineRules,
     clock: Arc<dyn Clock>,
     config: WebConfig,
+    /// Most used procedure codes and when they were counted.
+    popular: std::sync::Mutex<Option<Counted>>,
 }
 
 /// Shared application state (cheap to clone).
@@ -68,6 +73,7 @@ impl AppState {
                 rules,
                 clock,
                 config,
+                popular: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -121,6 +127,30 @@ impl AppState {
     /// Settings.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The most used procedures (codes), counted at most every ten minutes: the count
+    /// scans the dossiers, the home page must stay fast.
+    pub async fn popular_procedures(&self) -> Arc<Vec<String>> {
+        let now = self.now();
+        if let Ok(guard) = self.inner.popular.lock()
+            && let Some((at, list)) = guard.as_ref()
+            && now - *at < Duration::minutes(10)
+        {
+            return Arc::clone(list);
+        }
+        let list = Arc::new(
+            self.inner
+                .store
+                .procedure_usage(12)
+                .await
+                .map(|v| v.into_iter().map(|(code, _)| code).collect())
+                .unwrap_or_default(),
+        );
+        if let Ok(mut guard) = self.inner.popular.lock() {
+            *guard = Some((now, Arc::clone(&list)));
+        }
+        list
     }
 
     /// Now, in whole microseconds.

@@ -180,6 +180,20 @@ fn catalog_search_is_accent_insensitive() {
         );
     }
     assert_eq!(w.catalog.search("chung thuc", 10).len(), 1);
+    // Typos: one letter wrong, missing or swapped in a word.
+    for q in [
+        "dang ky khia sinh",
+        "dag ky khai sinh",
+        "đăng kí khai sinh",
+        "khai sinhh",
+    ] {
+        let hits = w.catalog.search(q, 10);
+        assert_eq!(
+            hits.first().map(|p| p.code.as_str()),
+            Some("1.001193"),
+            "{q}"
+        );
+    }
     assert!(w.catalog.search("xyz", 10).is_empty());
     assert_eq!(w.catalog.search("", 10).len(), 3);
 }
