@@ -593,9 +593,20 @@ async fn simulate(
     } else {
         (applicant_actor.clone(), Channel::Online)
     };
-    // Filed in the last 10 weeks, during office hours.
-    let mut t =
-        now - Duration::days(rng.random_range(1..70)) - Duration::hours(rng.random_range(0..8));
+    // Filed in the last 10 weeks, during office hours (the forced late one early enough
+    // to have reached its result by now).
+    let forced_late = target == "result_ready" && i / TARGETS.len() == 1;
+    // Dossiers still open were filed in the last days (a real queue is mostly within
+    // its time limits); finished ones spread over ten weeks.
+    let open_target = !matches!(target, "returned" | "refused" | "withdrawn" | "stopped");
+    let back = if forced_late {
+        40
+    } else if open_target && !rng.random_bool(0.15) {
+        rng.random_range(0..3)
+    } else {
+        rng.random_range(1..70)
+    };
+    let mut t = now - Duration::days(back) - Duration::hours(rng.random_range(0..8));
     t = motcua_domain::time::from_local(
         motcua_domain::time::to_local(t)
             .date()
@@ -638,12 +649,15 @@ async fn simulate(
     let mut d: Dossier = store
         .create_dossier(dossier, RequestMeta::default())
         .await?;
-    let slow = rng.random_bool(0.12);
+    // About one dossier in twelve is decided late; and the second round of "result
+    // ready" dossiers always is, so the demo always has a late result waiting for an
+    // apology before it can be returned.
+    let slow = rng.random_bool(0.08) || forced_late;
     for (who, action, body) in script(target, online, &agency, &applicant_actor) {
         let step = if slow && action == "approve" {
             rng.random_range(100..200)
         } else {
-            rng.random_range(1..20)
+            rng.random_range(1..6)
         };
         t = office_moment(&world.calendar, t + Duration::hours(step), &mut rng)?;
         if t > now {

@@ -5,54 +5,15 @@ use std::path::Path;
 
 use chrono::Utc;
 use motcua_domain::Procedure;
-use serde::Deserialize;
 
 use crate::error::CliError;
 
-/// A catalog file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CatalogFile {
-    /// Always 1 for now.
-    pub schema_version: u32,
-    /// The procedures.
-    pub procedures: Vec<Procedure>,
-}
-
 /// Parses and checks a catalog; `origin` names it in errors.
 pub fn parse_catalog(text: &str, origin: &str) -> Result<Vec<Procedure>, CliError> {
-    let bad = |detail: String| CliError::Catalog {
+    motcua_web::catalog_file::parse(text, origin).map_err(|detail| CliError::Catalog {
         origin: origin.to_owned(),
         detail,
-    };
-    let file: CatalogFile = if origin.ends_with(".json") {
-        serde_json::from_str(text).map_err(|e| bad(format!("sai cấu trúc: {e}")))?
-    } else {
-        serde_yaml_ng::from_str(text).map_err(|e| bad(format!("sai cấu trúc: {e}")))?
-    };
-    if file.schema_version != 1 {
-        return Err(bad(format!(
-            "schema_version {} không được hỗ trợ (cần 1)",
-            file.schema_version
-        )));
-    }
-    let mut out = Vec::with_capacity(file.procedures.len());
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, p) in file.procedures.into_iter().enumerate() {
-        let code = p.code.clone();
-        let p = p.validated().map_err(|e| {
-            bad(format!(
-                "thủ tục thứ {} ({code}): {}",
-                i + 1,
-                e.message_vi()
-            ))
-        })?;
-        if !seen.insert(p.code.clone()) {
-            return Err(bad(format!("mã thủ tục {} xuất hiện hai lần", p.code)));
-        }
-        out.push(p);
-    }
-    Ok(out)
+    })
 }
 
 /// The catalog shipped for the demo.

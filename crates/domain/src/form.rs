@@ -235,6 +235,23 @@ impl FormSchema {
         Ok(())
     }
 
+    /// The problems of the fields `keys` only (one page of a wizard): the rest of the
+    /// form may still be empty.
+    pub fn check_fields(&self, data: &Value, keys: &[&str]) -> Vec<FieldIssue> {
+        match self.validate(data) {
+            Ok(_) => Vec::new(),
+            Err(DomainError::FormInvalid(issues)) => issues
+                .into_iter()
+                .filter(|i| {
+                    keys.iter()
+                        .any(|k| i.field.strip_prefix("form_data.") == Some(k))
+                })
+                .collect(),
+            Err(DomainError::FieldInvalid(issue)) => vec![issue],
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Validates filled-in data and returns it normalised (texts NFC and trimmed,
     /// empty texts dropped). Every problem is reported, each on its field.
     pub fn validate(&self, data: &Value) -> Result<Value, DomainError> {

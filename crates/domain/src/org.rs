@@ -195,6 +195,14 @@ impl Subject {
         }
     }
 
+    /// Whether the subject holds `role` in any agency.
+    pub fn has_role_anywhere(&self, role: Role) -> bool {
+        match self {
+            Self::Officer { roles, .. } => roles.iter().any(|r| r.role == role),
+            Self::Citizen { .. } => false,
+        }
+    }
+
     /// Agencies in which the officer holds any role.
     pub fn agencies(&self) -> Vec<&str> {
         match self {

@@ -28,6 +28,8 @@ pub struct DossierFilter {
     pub agency: Option<String>,
     /// Due before this instant.
     pub due_before: Option<DateTime<Utc>>,
+    /// Due at or after this instant.
+    pub due_after: Option<DateTime<Utc>>,
     /// Procedure code.
     pub procedure: Option<String>,
     /// Channel name.
@@ -370,6 +372,10 @@ impl Store {
         if let Some(t) = f.due_before {
             let ph = p(&mut params, Arg::from(t));
             clauses.push(format!("due_at < {ph}"));
+        }
+        if let Some(t) = f.due_after {
+            let ph = p(&mut params, Arg::from(t));
+            clauses.push(format!("due_at >= {ph}"));
         }
         if let Some(x) = &f.procedure {
             let ph = p(&mut params, Arg::from(x));

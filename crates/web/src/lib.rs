@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod catalog_file;
 pub mod clock;
 pub mod error;
 pub mod state;

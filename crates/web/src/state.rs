@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use motcua_calendar::{DeadlineRules, WorkCalendar};
-use motcua_domain::{Catalog, Directory};
+use motcua_domain::{Catalog, Ctx, Directory, Subject};
 use motcua_store::{Store, StoreError};
 
 use crate::clock::Clock;
@@ -31,6 +31,35 @@ impl Default for WebConfig {
     }
 }
 
+/// The organisation, catalog and calendar as one request sees them.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// Organisation.
+    pub directory: Arc<Directory>,
+    /// Catalog.
+    pub catalog: Arc<Catalog>,
+    /// Working calendar.
+    pub calendar: Arc<WorkCalendar>,
+}
+
+/// Statutory rules used only if the calendar lock is poisoned (a panic elsewhere).
+fn fallback_rules() -> motcua_calendar::StatutoryRules {
+    motcua_calendar::CalendarData::builtin()
+        .map(|d| d.rules().clone())
+        .unwrap_or_else(|_| {
+            motcua_calendar::StatutoryRules::from_toml(
+                "weekly_rest = [\"sat\", \"sun\"]\ncompensate_rest_day_holidays = true",
+                "fallback",
+            )
+            .unwrap_or_else(|_| unreachable_rules())
+        })
+}
+
+#[allow(clippy::panic)] // the literal above parses; this cannot run
+fn unreachable_rules() -> motcua_calendar::StatutoryRules {
+    panic!("fallback rules do not parse")
+}
+
 /// A list and when it was computed.
 type Counted = (DateTime<Utc>, Arc<Vec<String>>);
 
@@ -39,10 +68,12 @@ struct Inner {
     store: Store,
     directory: RwLock<Arc<Directory>>,
     catalog: RwLock<Arc<Catalog>>,
-    calendar: Arc<WorkCalendar>,
+    calendar: RwLock<Arc<WorkCalendar>>,
     rules: DeadlineRules,
     clock: Arc<dyn Clock>,
     config: WebConfig,
+    /// The calendar before the administrators' amendments stored in the database.
+    calendar_base: WorkCalendar,
     /// Most used procedure codes and when they were counted.
     popular: std::sync::Mutex<Option<Counted>>,
 }
@@ -64,18 +95,41 @@ impl AppState {
     ) -> Result<Self, StoreError> {
         let directory = store.load_directory().await?;
         let catalog = Catalog::new(store.load_procedures().await?);
-        Ok(AppState {
+        let state = AppState {
             inner: Arc::new(Inner {
                 store,
                 directory: RwLock::new(Arc::new(directory)),
                 catalog: RwLock::new(Arc::new(catalog)),
-                calendar,
+                calendar_base: (*calendar).clone(),
+                calendar: RwLock::new(calendar),
                 rules,
                 clock,
                 config,
                 popular: std::sync::Mutex::new(None),
             }),
-        })
+        };
+        state.reload_calendar().await?;
+        Ok(state)
+    }
+
+    /// Rebuilds the working calendar: the shipped data and the settings file's
+    /// amendments, then every amendment an administrator stored, in order. A stored
+    /// amendment that no longer applies is skipped and logged, never fatal.
+    pub async fn reload_calendar(&self) -> Result<(), StoreError> {
+        let base = &self.inner.calendar_base;
+        let mut data = base.data().clone();
+        for (origin, body) in self.inner.store.calendar_amendments().await? {
+            match motcua_calendar::Amendments::from_toml(&body, &origin)
+                .and_then(|a| data.apply(a, &origin))
+            {
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::error!(origin = %origin, error = %e, "stored holiday amendment skipped")
+                }
+            }
+        }
+        self.set_calendar(WorkCalendar::new(data, base.office_hours().clone()));
+        Ok(())
     }
 
     /// Reloads the organisation and catalog after an import.
@@ -115,8 +169,45 @@ impl AppState {
     }
 
     /// The working calendar.
-    pub fn calendar(&self) -> &WorkCalendar {
-        &self.inner.calendar
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        self.inner
+            .calendar
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_else(|_| {
+                Arc::new(WorkCalendar::new(
+                    motcua_calendar::CalendarData::new(fallback_rules()),
+                    motcua_calendar::OfficeHours::default(),
+                ))
+            })
+    }
+
+    /// Replaces the working calendar (after an administrator's holiday amendment).
+    pub fn set_calendar(&self, calendar: WorkCalendar) {
+        if let Ok(mut c) = self.inner.calendar.write() {
+            *c = Arc::new(calendar);
+        }
+    }
+
+    /// Everything the rules read, held for one request.
+    pub fn parts(&self) -> Parts {
+        Parts {
+            directory: self.directory(),
+            catalog: self.catalog(),
+            calendar: self.calendar(),
+        }
+    }
+
+    /// The rules' context for `subject`, now.
+    pub fn ctx<'a>(&'a self, subject: &'a Subject, parts: &'a Parts) -> Ctx<'a> {
+        Ctx {
+            subject,
+            directory: &parts.directory,
+            catalog: &parts.catalog,
+            calendar: &parts.calendar,
+            rules: self.rules(),
+            now: self.now(),
+        }
     }
 
     /// Deadline rules.

@@ -6,9 +6,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use motcua_domain::dossier::parse_action;
 use motcua_domain::policy::can_view;
-use motcua_domain::{
-    Command, Ctx, DomainError, Dossier, DossierCode, Status, Subject, SubmitRequest,
-};
+use motcua_domain::{Command, DomainError, Dossier, DossierCode, Status, Subject, SubmitRequest};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -17,24 +15,6 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::view::{DossierView, LookupView, SummaryView};
-
-fn ctx<'a>(
-    state: &'a AppState,
-    subject: &'a Subject,
-    parts: &'a (
-        std::sync::Arc<motcua_domain::Directory>,
-        std::sync::Arc<motcua_domain::Catalog>,
-    ),
-) -> Ctx<'a> {
-    Ctx {
-        subject,
-        directory: &parts.0,
-        catalog: &parts.1,
-        calendar: state.calendar(),
-        rules: state.rules(),
-        now: state.now(),
-    }
-}
 
 fn parse_code(code: &str) -> ApiResult<DossierCode> {
     DossierCode::parse(code).map_err(ApiError::from)
@@ -53,7 +33,7 @@ pub(crate) async fn visible(state: &AppState, subject: &Subject, code: &str) -> 
 }
 
 async fn view(state: &AppState, d: &Dossier) -> ApiResult<DossierView> {
-    let report = motcua_domain::deadline::report(d, state.calendar(), state.rules(), state.now())?;
+    let report = motcua_domain::deadline::report(d, &state.calendar(), state.rules(), state.now())?;
     let attachments = state.store().attachments(d.code.as_str()).await?;
     Ok(DossierView::new(d, report.as_ref(), attachments))
 }
@@ -66,8 +46,8 @@ pub async fn create(
     meta: Meta,
     JsonBody(req): JsonBody<SubmitRequest>,
 ) -> ApiResult<(StatusCode, Json<DossierView>)> {
-    let parts = (state.directory(), state.catalog());
-    let dossier = motcua_domain::submit(req, &ctx(&state, &auth.subject, &parts))?;
+    let parts = state.parts();
+    let dossier = motcua_domain::submit(req, &state.ctx(&auth.subject, &parts))?;
     let saved = state
         .store()
         .create_dossier(dossier, meta.request())
@@ -215,9 +195,9 @@ async fn act(
     cmd: Command,
 ) -> ApiResult<Json<DossierView>> {
     let d = visible(state, &auth.subject, code).await?;
-    let parts = (state.directory(), state.catalog());
+    let parts = state.parts();
     let action = cmd.kind();
-    let decision = motcua_domain::decide(&d, cmd, &ctx(state, &auth.subject, &parts))?;
+    let decision = motcua_domain::decide(&d, cmd, &state.ctx(&auth.subject, &parts))?;
     let saved = state.store().apply(decision, meta.request()).await?;
     metrics::counter!("motcua_dossier_actions_total", "action" => action.as_str()).increment(1);
     Ok(Json(view(state, &saved).await?))

@@ -96,6 +96,21 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The text for `key` with two number arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &str,
+        av: impl std::borrow::Borrow<i64>,
+        b: &str,
+        bv: impl std::borrow::Borrow<i64>,
+    ) -> String {
+        let mut args = FluentArgs::new();
+        args.set(a.to_owned(), FluentValue::from(*av.borrow()));
+        args.set(b.to_owned(), FluentValue::from(*bv.borrow()));
+        self.format(key, Some(&args))
+    }
+
     /// The text for `key` with a number argument (plural rules apply).
     pub fn tn(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
         let mut args = FluentArgs::new();

@@ -2,6 +2,10 @@
 //! citizen portal and the officer desk. Handlers are thin; texts come from the
 //! translation catalogues ([`i18n`]).
 
+pub mod admin;
+pub mod citizen;
+pub mod desk;
+pub mod forms;
 pub mod i18n;
 pub mod public;
 pub mod session;
@@ -31,6 +35,46 @@ pub fn routes() -> Router<AppState> {
         .route("/ngon-ngu", get(session::language))
         .route("/dang-nhap", get(session::login_page).post(session::login))
         .route("/dang-xuat", post(session::logout))
+        .route("/nop-ho-so/{code}", get(citizen::start))
+        .route("/ho-so-nhap/{id}", get(citizen::resume))
+        .route(
+            "/ho-so-nhap/{id}/buoc/{step}",
+            get(citizen::step).post(citizen::save_step),
+        )
+        .route("/ho-so-nhap/{id}/tep", post(citizen::upload))
+        .route(
+            "/ho-so-nhap/{id}/tep/{file}/xoa",
+            post(citizen::delete_file),
+        )
+        .route("/ho-so-nhap/{id}/nop", post(citizen::file))
+        .route("/ho-so-cua-toi", get(citizen::mine))
+        .route("/ho-so-cua-toi/{code}", get(citizen::detail))
+        .route("/ho-so-cua-toi/{code}/bien-nhan", get(citizen::receipt))
+        .route("/ho-so-cua-toi/{code}/bo-sung", post(citizen::supplement))
+        .route("/ho-so-cua-toi/{code}/danh-gia", post(citizen::rate))
+        .route("/ho-so-cua-toi/{code}/rut", post(citizen::withdraw))
+        .route("/can-bo", get(desk::queue))
+        .route("/can-bo/tiep-nhan", get(desk::counter_pick))
+        .route(
+            "/can-bo/tiep-nhan/{code}",
+            get(desk::counter_form).post(desk::counter_receive),
+        )
+        .route("/can-bo/nop-ho", get(desk::assisted_pick))
+        .route("/can-bo/ho-so/{code}", get(desk::dossier))
+        .route("/can-bo/ho-so/{code}/phieu-tiep-nhan", get(desk::receipt))
+        .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(desk::act))
+        .route("/can-bo/ho-so/{code}/tep", post(desk::upload))
+        .route("/can-bo/ho-so/{code}/tep/{id}", get(desk::file))
+        .route("/can-bo/phe-duyet", get(desk::approvals).post(desk::bulk))
+        .route("/quan-tri", get(admin::index))
+        .route("/quan-tri/co-quan", post(admin::save_agency))
+        .route("/quan-tri/don-vi", post(admin::save_unit))
+        .route("/quan-tri/can-bo", post(admin::save_officer))
+        .route("/quan-tri/thu-tuc", post(admin::import_catalog))
+        .route(
+            "/quan-tri/ngay-nghi",
+            get(admin::holidays).post(admin::save_holiday),
+        )
         .route("/static/{file}", get(asset))
         .layer(middleware::from_fn(page_headers))
 }
@@ -82,6 +126,16 @@ impl UiError {
     pub fn from_api(ui: &Ui, e: crate::error::ApiError) -> Self {
         let message = e.message().to_owned();
         UiError::new(ui, e.status(), e.code(), message)
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The message shown.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// Not found.

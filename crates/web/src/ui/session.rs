@@ -167,10 +167,11 @@ async fn nav_counts(state: &AppState, subject: &Subject) -> Option<NavCounts> {
             .and_hms_opt(0, 0, 0)
             .unwrap_or_default(),
     );
-    let count = |due_before| {
+    let count = |due_after, due_before| {
         let filter = motcua_store::DossierFilter {
             scope_agencies: scope.clone(),
             open_only: true,
+            due_after,
             due_before,
             per_page: 1,
             ..Default::default()
@@ -185,9 +186,9 @@ async fn nav_counts(state: &AppState, subject: &Subject) -> Option<NavCounts> {
         }
     };
     Some(NavCounts {
-        open: count(None).await,
-        due_today: count(Some(tomorrow)).await,
-        late: count(Some(now)).await,
+        open: count(None, None).await,
+        due_today: count(Some(now), Some(tomorrow)).await,
+        late: count(None, Some(now)).await,
     })
 }
 

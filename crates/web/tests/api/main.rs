@@ -9,6 +9,7 @@
 )]
 
 mod bad_input;
+mod i18n;
 mod lifecycle;
 mod openapi;
 

@@ -1,0 +1,338 @@
+// Browser tests of Một Cửa: the real binary (`motcua serve --demo`) on a free port, driven
+// by playwright-core in Debian's Chromium. One worker, no retries; screenshots of the main
+// pages at 360 px and 1366 px and an axe accessibility scan go to tests/e2e/output/.
+//
+//   MOTCUA_BIN=path/to/motcua node tests/e2e/run.mjs
+//
+// Exits non-zero if any scenario fails or axe finds a serious or critical violation.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, "target");
+const bin = process.env.MOTCUA_BIN || path.join(targetDir, "debug", "motcua");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const out = path.join(here, "output");
+rmSync(out, { recursive: true, force: true });
+mkdirSync(path.join(out, "screens"), { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitHealthy(base, child) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("server did not become healthy in 60 s");
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const PDF = Buffer.from(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+    "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+
+const results = [];
+async function scenario(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: String(e && e.stack ? e.stack : e) });
+    console.log(`FAIL ${name}\n     ${e && e.message ? e.message : e}`);
+  }
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(path.join(tmpdir(), "motcua-e2e-"));
+const env = { ...process.env, MOTCUA_DATA_DIR: dataDir, RUST_LOG: "warn" };
+delete env.MOTCUA_DATABASE;
+const server = spawn(bin, ["serve", "--demo", "--demo-dossiers", "400", "--addr", `127.0.0.1:${port}`], {
+  env,
+  stdio: ["ignore", "ignore", "inherit"],
+});
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+async function session(user) {
+  const context = await browser.newContext({ baseURL: base, locale: "vi-VN" });
+  const page = await context.newPage();
+  if (user) await login(page, user);
+  return { context, page };
+}
+
+async function login(page, user) {
+  await page.goto("/dang-nhap");
+  await page.fill("#username", user);
+  await page.fill("#password", "demo");
+  await Promise.all([page.waitForLoadState("load"), page.click("main button[type=submit]")]);
+  expect(!page.url().includes("/dang-nhap"), `login as ${user} failed`);
+}
+
+/** Opens an action's form on the officer's dossier page, fills it, submits it. */
+async function act(page, code, label, fill = async () => {}) {
+  await page.goto(`/can-bo/ho-so/${code}`, { waitUntil: "domcontentloaded" });
+  const details = page.locator("details.action", { has: page.locator("summary", { hasText: new RegExp(`^${label}$`) }) });
+  expect((await details.count()) === 1, `action "${label}" is not offered on ${code}`);
+  await details.locator("summary").click();
+  await fill(details);
+  await Promise.all([page.waitForLoadState("domcontentloaded"), details.locator("button[type=submit]").click()]);
+  const alerts = page.locator("details.action [role=alert]");
+  if ((await alerts.count()) > 0) throw new Error(`action "${label}" refused: ${await alerts.first().textContent()}`);
+}
+
+async function statusOf(page, code) {
+  await page.goto(`/can-bo/ho-so/${code}`, { waitUntil: "domcontentloaded" });
+  return (await page.locator("dl.facts dd strong").first().textContent()).trim();
+}
+
+const shots = [];
+async function shoot(page, name) {
+  for (const width of [360, 1366]) {
+    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+    const file = path.join(out, "screens", `${name}-${width}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    shots.push(file);
+  }
+}
+
+const axeReport = [];
+async function axe(page, name) {
+  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const byImpact = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  for (const v of r.violations) byImpact[v.impact] = (byImpact[v.impact] || 0) + v.nodes.length;
+  axeReport.push({ page: name, url: page.url(), passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })), byImpact });
+}
+
+let code = null;
+try {
+  await waitHealthy(base, server);
+
+  await scenario("citizen finds a procedure without accents and files online with an attachment", async () => {
+    const { page } = await session(null);
+    await page.goto("/");
+    await axe(page, "home");
+    await shoot(page, "home");
+    await page.fill("#q", "dang ky khai sinh");
+    await Promise.all([page.waitForLoadState("load"), page.click("form[role=search] button")]);
+    const first = page.locator("ul.cards li a").first();
+    expect((await first.textContent()).trim() === "Đăng ký khai sinh", `first result: ${await first.textContent()}`);
+    await axe(page, "search");
+    await Promise.all([page.waitForLoadState("load"), first.click()]);
+    await axe(page, "procedure");
+    await shoot(page, "procedure");
+    await Promise.all([page.waitForLoadState("load"), page.click("text=Nộp hồ sơ trực tuyến")]);
+    // Not logged in: the login page, then straight back to the filing.
+    expect(page.url().includes("/dang-nhap"), "filing asks to log in first");
+    await axe(page, "login");
+    await page.fill("#username", "citizen");
+    await page.fill("#password", "demo");
+    await Promise.all([page.waitForURL(/\/ho-so-nhap\/.+\/buoc\/0/), page.click("main button[type=submit]")]);
+    // Step 0: who files, and where.
+    await page.selectOption("#agency", "H79.50.01");
+    await page.fill("#applicant\\.id_number", "079099012345");
+    await axe(page, "wizard");
+    await shoot(page, "wizard-applicant");
+    await Promise.all([page.waitForURL(/buoc\/1/), page.click("button[value=next]")]);
+    // Step 1 sent empty: errors next to the fields, in Vietnamese.
+    await Promise.all([page.waitForLoadState("load"), page.click("button[value=next]")]);
+    expect(await page.locator(".error-summary").isVisible(), "error summary shown");
+    const fieldError = await page.locator("#f-tre_ho_ten-error").textContent();
+    expect(fieldError.includes("Vui lòng nhập"), `error next to the field: ${fieldError}`);
+    await shoot(page, "wizard-errors");
+    await page.fill("#f-nguoi_yeu_cau_ho_ten", "Nguyễn Văn An");
+    await page.fill("#f-nguoi_yeu_cau_so_dinh_danh", "079099012345");
+    await page.selectOption("#f-quan_he_voi_nguoi_duoc_khai_sinh", "Cha");
+    await page.fill("#f-tre_ho_ten", "Nguyễn Thị Bình");
+    await page.fill("#f-tre_ngay_sinh", "2026-11-01");
+    await Promise.all([page.waitForURL(/buoc\/2/), page.click("button[value=next]")]);
+    await page.selectOption("#f-tre_gioi_tinh", "Nữ");
+    await page.fill("#f-tre_dan_toc", "Kinh");
+    await page.fill("#f-tre_noi_sinh", "Trạm y tế xã Bình Giã");
+    await Promise.all([page.waitForURL(/buoc\/3/), page.click("button[value=next]")]);
+    // Files: uploaded with progress (XHR), listed, kept in the draft.
+    await page.setInputFiles("#file", { name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: PDF });
+    await Promise.all([page.waitForURL(/buoc\/3/), page.click("form[data-upload] button[type=submit]")]);
+    await page.waitForSelector("text=giay-chung-sinh.pdf");
+    await shoot(page, "wizard-files");
+    await page.goto(page.url().replace(/buoc\/3$/, "buoc/4"));
+    await axe(page, "wizard-review");
+    await shoot(page, "wizard-review");
+    await Promise.all([page.waitForURL(/bien-nhan/), page.click("text=Nộp hồ sơ")]);
+    code = (await page.locator("dl.facts dd strong").first().textContent()).trim();
+    expect(/^H79\.50\.01-\d{6}-\d{4}$/.test(code), `dossier code ${code}`);
+    expect((await page.locator(".qr svg").count()) === 1, "QR code on the receipt");
+    await axe(page, "receipt");
+    await shoot(page, "receipt");
+  });
+
+  await scenario("officer receives and asks for a supplement; citizen adds it", async () => {
+    expect(code, "needs the filed dossier");
+    const officer = await session("officer");
+    await officer.page.goto("/can-bo");
+    await axe(officer.page, "queue");
+    await shoot(officer.page, "queue");
+    await act(officer.page, code, "Tiếp nhận");
+    await axe(officer.page, "dossier");
+    await shoot(officer.page, "dossier");
+    await act(officer.page, code, "Yêu cầu bổ sung", async (form) => {
+      await form.locator("textarea[name=items]").fill("Bản sao giấy tờ tùy thân của mẹ");
+      await form.locator("textarea[name=reason]").fill("Hồ sơ còn thiếu giấy tờ");
+    });
+    expect((await statusOf(officer.page, code)) === "Yêu cầu bổ sung", "status is supplement requested");
+
+    const citizen = await session("citizen");
+    await citizen.page.goto("/ho-so-cua-toi");
+    await axe(citizen.page, "my-dossiers");
+    await shoot(citizen.page, "my-dossiers");
+    const waiting = await citizen.page.locator(".warning", { hasText: "Bản sao giấy tờ tùy thân của mẹ" }).count();
+    expect(waiting === 1, "the citizen sees what to add");
+    await citizen.page.goto(`/ho-so-cua-toi/${code}`);
+    await citizen.page.fill("#note", "Đã bổ sung bản sao căn cước của mẹ");
+    await citizen.page.setInputFiles("#sfile", { name: "cccd-me.pdf", mimeType: "application/pdf", buffer: PDF });
+    await Promise.all([citizen.page.waitForLoadState("load"), citizen.page.click("#bo-sung button[type=submit]")]);
+    expect((await citizen.page.locator("[role=status]").first().textContent()).includes("Đã gửi bổ sung"), "supplement sent");
+  });
+
+  await scenario("specialist processes, leader approves, result returned, citizen rates, public lookup", async () => {
+    const officer = await session("officer");
+    await act(officer.page, code, "Phân công", async (form) => {
+      await form.locator("select[name=assignee]").selectOption("specialist");
+    });
+    const specialist = await session("specialist");
+    await act(specialist.page, code, "Xử lý");
+    await act(specialist.page, code, "Trình ký");
+    const leader = await session("leader");
+    await leader.page.goto("/can-bo/phe-duyet");
+    await axe(leader.page, "approvals");
+    await shoot(leader.page, "approvals");
+    await leader.page.check(`input[name=code][value="${code}"]`);
+    await Promise.all([leader.page.waitForLoadState("load"), leader.page.click("button[value=approve]")]);
+    expect((await leader.page.locator("[role=status]").first().textContent()).includes(code), "bulk approval reports the dossier");
+    await act(specialist.page, code, "Phát hành kết quả", async (form) => {
+      await form.locator("input[name=result_number]").fill("125/2026/TLKS");
+    });
+    await act(officer.page, code, "Trả kết quả");
+    expect((await statusOf(officer.page, code)) === "Đã trả kết quả", "returned");
+
+    const citizen = await session("citizen");
+    await citizen.page.goto(`/ho-so-cua-toi/${code}`);
+    await citizen.page.check("input[name=level][value=very_satisfied]");
+    await Promise.all([citizen.page.waitForLoadState("load"), citizen.page.click("#danh-gia button[type=submit]")]);
+    expect((await citizen.page.content()).includes("Đã đánh giá"), "rating recorded");
+
+    const anon = await session(null);
+    await anon.page.goto("/tra-cuu");
+    await anon.page.fill("#code", code);
+    await Promise.all([anon.page.waitForLoadState("load"), anon.page.click("main form button")]);
+    const text = await anon.page.locator("main").textContent();
+    expect(text.includes("Đã trả kết quả"), "lookup shows the final status");
+    for (const personal of ["Nguyễn Văn An", "079099012345", "Nguyễn Thị Bình"]) {
+      expect(!text.includes(personal), `lookup must not show ${personal}`);
+    }
+    await axe(anon.page, "lookup");
+    await shoot(anon.page, "lookup");
+  });
+
+  await scenario("counter reception prints a receipt", async () => {
+    const officer = await session("officer");
+    await officer.page.goto("/can-bo/tiep-nhan?q=chung%20thuc%20chu%20ky");
+    await Promise.all([officer.page.waitForLoadState("load"), officer.page.locator("ul.cards li a").first().click()]);
+    await axe(officer.page, "counter");
+    await shoot(officer.page, "counter");
+    await officer.page.fill("#applicant\\.name", "Trần Văn Bảy");
+    // Fill every required declaration field with something valid for its type.
+    for (const input of await officer.page.locator("main form [required]").all()) {
+      const name = await input.getAttribute("name");
+      if (!name || !name.startsWith("f.")) continue;
+      const tag = await input.evaluate((e) => e.tagName);
+      const type = await input.getAttribute("type");
+      if (tag === "SELECT") {
+        const values = await input.locator("option").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+        await input.selectOption(values[0]);
+      } else if (type === "date") await input.fill("2026-11-01");
+      else if (type === "number") await input.fill("2");
+      else await input.fill("Giấy xác nhận mẫu");
+    }
+    const firstDoc = officer.page.locator("input[name=doc]").first();
+    if ((await firstDoc.count()) > 0) await firstDoc.check();
+    await officer.page.setInputFiles("#cfile", { name: "ban-quet.pdf", mimeType: "application/pdf", buffer: PDF });
+    await Promise.all([officer.page.waitForURL(/phieu-tiep-nhan/), officer.page.click("main form button[type=submit]")]);
+    const status = (await officer.page.locator("dl.facts dd").nth(5).textContent()).trim();
+    expect(status === "Đã tiếp nhận", `counter dossier status ${status}`);
+    expect((await officer.page.locator(".qr svg").count()) === 1, "receipt has its QR code");
+  });
+
+  await scenario("a late result needs an apology with a new date before it is returned", async () => {
+    const leader = await session("leader");
+    await leader.page.goto("/can-bo?status=result_ready&due=late");
+    const late = leader.page.locator("table a[href^='/can-bo/ho-so/']").first();
+    expect((await late.count()) === 1, "the demo has a late result waiting");
+    const lateCode = (await late.textContent()).trim();
+    const officer = await session("officer");
+    await officer.page.goto(`/can-bo/ho-so/${lateCode}`);
+    const ret = officer.page.locator("details.action", { has: officer.page.locator("summary", { hasText: /^Trả kết quả$/ }) });
+    await ret.locator("summary").click();
+    expect((await ret.locator(".warning").textContent()).includes("xin lỗi"), "return is blocked until the apology");
+    // A working day a week ahead.
+    const d = new Date(Date.now() + 7 * 864e5);
+    while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+    const newDue = d.toISOString().slice(0, 10);
+    await act(leader.page, lateCode, "Gia hạn và xin lỗi", async (form) => {
+      await form.locator("input[name=new_due]").fill(newDue);
+      await form.locator("textarea[name=reason]").fill("Cần thêm thời gian xác minh");
+      await form.locator("textarea[name=apology]").fill("Cơ quan chân thành xin lỗi ông/bà vì sự chậm trễ.");
+    });
+    await act(officer.page, lateCode, "Trả kết quả");
+    expect((await statusOf(officer.page, lateCode)) === "Đã trả kết quả", "late dossier returned after the apology");
+  });
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const serious = axeReport.reduce((n, r) => n + r.byImpact.critical + r.byImpact.serious, 0);
+writeFileSync(path.join(out, "axe.json"), JSON.stringify(axeReport, null, 2));
+writeFileSync(path.join(out, "results.json"), JSON.stringify(results, null, 2));
+console.log(`\naxe over ${axeReport.length} pages (WCAG 2.1 A/AA):`);
+for (const r of axeReport) {
+  const v = r.violations.map((x) => `${x.id}[${x.impact}]×${x.nodes}`).join(", ") || "none";
+  console.log(`  ${r.page.padEnd(14)} passes ${String(r.passes).padStart(3)}  violations: ${v}`);
+}
+console.log(`screenshots: ${shots.length} in ${path.relative(root, path.join(out, "screens"))}`);
+const failed = results.filter((r) => !r.ok);
+console.log(`\n${results.length - failed.length}/${results.length} scenarios passed; serious or critical axe violations: ${serious}`);
+process.exit(failed.length === 0 && serious === 0 ? 0 : 1);
