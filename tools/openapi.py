@@ -54,7 +54,7 @@ schemas = {
    "extended": {"type": "boolean"}, "deadline": opt(ref("Deadline")), "rating": opt({"type": "object"}), "version": {"type": "integer"},
    "history": arr(ref("Event")), "attachments": arr(ref("Attachment"))}},
  "DossierSummary": {"type": "object", "properties": {"code": S, "procedure_code": S, "procedure_name": opt(S), "status": S, "status_label": S, "channel": S, "receiving_agency": S, "handling_agency": S, "handling_unit": opt(S), "assignee": opt(S), "applicant_name": S, "submitted_at": DT, "received_at": opt(DT), "due_at": opt(DT), "extended": {"type": "boolean"}}},
- "DossierList": {"type": "object", "properties": {"items": arr(ref("DossierSummary")), "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+ "DossierList": {"type": "object", "properties": {"items": arr(ref("DossierSummary")), "total": {"type": "integer", "description": "exact up to 10000; above that total_capped is true"}, "total_capped": {"type": "boolean"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
  "Lookup": {"type": "object", "description": "Public: no personal data", "properties": {"code": S, "procedure_code": S, "procedure_name": S, "status": S, "status_label": S, "received_at": opt(DT), "due_at": opt(DT), "returned_at": opt(DT), "extended": {"type": "boolean"}, "steps": arr({"type": "object", "properties": {"at": DT, "status": S, "status_label": S}})}},
  "Rating": {"type": "object", "required": ["level"], "properties": {"level": {"enum": ["very_satisfied","satisfied","dissatisfied"]}, "comment": opt(S)}},
 }

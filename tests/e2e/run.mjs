@@ -4,7 +4,11 @@
 //
 //   MOTCUA_BIN=path/to/motcua node tests/e2e/run.mjs
 //
-// Exits non-zero if any scenario fails or axe finds a serious or critical violation.
+// Then Lighthouse's accessibility category scores the main pages (public, citizen, officer,
+// leader, admin) in a second Chromium, its score printed per page.
+//
+// Exits non-zero if any scenario fails, axe finds a serious or critical violation, or a
+// page scores below 95 in Lighthouse accessibility.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +18,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
+import lighthouse from "lighthouse";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -80,11 +85,8 @@ const server = spawn(bin, ["serve", "--demo", "--demo-dossiers", "400", "--addr"
   env,
   stdio: ["ignore", "ignore", "inherit"],
 });
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 
 async function session(user) {
   const context = await browser.newContext({ baseURL: base, locale: "vi-VN" });
@@ -134,6 +136,48 @@ async function axe(page, name) {
   const byImpact = { critical: 0, serious: 0, moderate: 0, minor: 0 };
   for (const v of r.violations) byImpact[v.impact] = (byImpact[v.impact] || 0) + v.nodes.length;
   axeReport.push({ page: name, url: page.url(), passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })), byImpact });
+}
+
+/**
+ * Lighthouse needs a browser it reaches over the DevTools port; a persistent context is the
+ * browser's default one, so the session cookie set by logging in there is the one
+ * Lighthouse's tab sends (with storage reset off).
+ */
+const lighthouseReport = [];
+async function lighthouseScores(dossier) {
+  const lhPort = await freePort();
+  const profile = mkdtempSync(path.join(tmpdir(), "motcua-lh-"));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    baseURL: base,
+    locale: "vi-VN",
+    args: [...chromiumArgs, `--remote-debugging-port=${lhPort}`],
+  });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const groups = [
+      [null, { home: "/", search: "/thu-tuc?q=dang+ky+khai+sinh", procedure: "/thu-tuc/1.001193", login: "/dang-nhap", lookup: `/tra-cuu/${dossier}` }],
+      ["citizen", { "my-dossiers": "/ho-so-cua-toi", "my-dossier": `/ho-so-cua-toi/${dossier}`, wizard: "/nop-ho-so/1.001193" }],
+      ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan" }],
+      ["leader", { approvals: "/can-bo/phe-duyet" }],
+      ["admin", { admin: "/quan-tri" }],
+    ];
+    for (const [user, pages] of groups) {
+      await ctx.clearCookies();
+      if (user) await login(page, user);
+      for (const [name, url] of Object.entries(pages)) {
+        const r = await lighthouse(base + url, { port: lhPort, onlyCategories: ["accessibility"], disableStorageReset: true, logLevel: "error", output: "json" });
+        const failing = Object.values(r.lhr.audits)
+          .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary")
+          .map((a) => a.id);
+        lighthouseReport.push({ page: name, user: user ?? "public", url: r.lhr.finalDisplayedUrl, score: Math.round(r.lhr.categories.accessibility.score * 100), failing });
+      }
+    }
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 }
 
 let code = null;
@@ -232,6 +276,8 @@ try {
       await form.locator("select[name=assignee]").selectOption("specialist");
     });
     const specialist = await session("specialist");
+    await specialist.page.goto("/can-bo?who=me");
+    expect((await specialist.page.locator(`main table a[href="/can-bo/ho-so/${code}"]`).count()) === 1, "the assigned dossier is in the specialist's own list");
     await act(specialist.page, code, "Xử lý");
     await act(specialist.page, code, "Trình ký");
     const leader = await session("leader");
@@ -318,6 +364,12 @@ try {
     await act(officer.page, lateCode, "Trả kết quả");
     expect((await statusOf(officer.page, lateCode)) === "Đã trả kết quả", "late dossier returned after the apology");
   });
+
+  await scenario("Lighthouse accessibility of the main pages", async () => {
+    await lighthouseScores(code);
+    const low = lighthouseReport.filter((r) => r.score < 95);
+    expect(low.length === 0, `below 95: ${low.map((r) => `${r.page} ${r.score}`).join(", ")}`);
+  });
 } finally {
   await browser.close();
   server.kill("SIGTERM");
@@ -331,6 +383,11 @@ console.log(`\naxe over ${axeReport.length} pages (WCAG 2.1 A/AA):`);
 for (const r of axeReport) {
   const v = r.violations.map((x) => `${x.id}[${x.impact}]×${x.nodes}`).join(", ") || "none";
   console.log(`  ${r.page.padEnd(14)} passes ${String(r.passes).padStart(3)}  violations: ${v}`);
+}
+writeFileSync(path.join(out, "lighthouse.json"), JSON.stringify(lighthouseReport, null, 2));
+console.log(`\nLighthouse accessibility over ${lighthouseReport.length} pages:`);
+for (const r of lighthouseReport) {
+  console.log(`  ${r.page.padEnd(14)} ${String(r.score).padStart(3)}  (${r.user})${r.failing.length ? "  failing: " + r.failing.join(", ") : ""}`);
 }
 console.log(`screenshots: ${shots.length} in ${path.relative(root, path.join(out, "screens"))}`);
 const failed = results.filter((r) => !r.ok);

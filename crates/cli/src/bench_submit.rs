@@ -37,6 +37,9 @@ pub struct SubmitArgs {
     /// Seconds of the lookup phase.
     #[arg(long, default_value_t = 5)]
     pub lookup_seconds: u64,
+    /// Requests per page in the page phase (0: skip): the main pages, one at a time.
+    #[arg(long, default_value_t = 100)]
+    pub page_requests: usize,
 }
 
 fn bench_err(e: impl std::fmt::Display) -> CliError {
@@ -294,6 +297,11 @@ async fn run_on(args: &SubmitArgs, database: &str, opts: StoreOptions) -> Result
         percentile(&latencies, 0.99)
     );
 
+    // A dossier the officer (of commune A) may open, for the page phase.
+    let sample = lookup_codes
+        .iter()
+        .find(|c| c.starts_with(&format!("{}-", crate::demo::COMMUNE_A)))
+        .cloned();
     if args.lookup_rate > 0 && !lookup_codes.is_empty() {
         let total = u64::from(args.lookup_rate) * args.lookup_seconds;
         let interval = Duration::from_secs_f64(1.0 / f64::from(args.lookup_rate));
@@ -343,7 +351,63 @@ async fn run_on(args: &SubmitArgs, database: &str, opts: StoreOptions) -> Result
             percentile(&lat, 0.99)
         );
     }
+    if args.page_requests > 0
+        && let Some(code) = &sample
+    {
+        pages(&client, &base, &officer, code, args.page_requests).await?;
+    }
     let _ = stop_tx.send(());
     let _ = server.await;
+    Ok(())
+}
+
+/// Renders the main pages one request at a time (so the figure is the server's
+/// time plus a loopback round trip) and prints p50/p99 per page.
+#[allow(clippy::disallowed_methods)] // a benchmark measures elapsed time
+async fn pages(
+    client: &reqwest::Client,
+    base: &str,
+    officer: &str,
+    code: &str,
+    n: usize,
+) -> Result<(), CliError> {
+    let cookie = format!("mc_session={officer}");
+    let list: [(&str, String, bool); 7] = [
+        ("home", "/".to_owned(), false),
+        ("search", "/thu-tuc?q=dang+ky+khai+sinh".to_owned(), false),
+        ("procedure", "/thu-tuc/1.001193".to_owned(), false),
+        ("lookup", format!("/tra-cuu/{code}"), false),
+        ("queue", "/can-bo".to_owned(), true),
+        ("queue late", "/can-bo?due=late".to_owned(), true),
+        ("dossier", format!("/can-bo/ho-so/{code}"), true),
+    ];
+    println!("pages ({n} requests each, one at a time):");
+    for (name, path, signed_in) in list {
+        let mut lat = Vec::with_capacity(n);
+        for i in 0..n + 5 {
+            let mut req = client.get(format!("{base}{path}"));
+            if signed_in {
+                req = req.header(reqwest::header::COOKIE, &cookie);
+            }
+            let t0 = Instant::now();
+            let resp = req.send().await.map_err(bench_err)?;
+            let status = resp.status();
+            let body = resp.bytes().await.map_err(bench_err)?;
+            if status != reqwest::StatusCode::OK {
+                return Err(bench_err(format!("{name} {path}: {status}")));
+            }
+            // The first few warm caches and connections.
+            if i >= 5 {
+                lat.push(u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX));
+            }
+            drop(body);
+        }
+        lat.sort_unstable();
+        println!(
+            "  {name:<11} {path:<40} p50 {:>6.2} ms  p99 {:>6.2} ms",
+            percentile(&lat, 0.50),
+            percentile(&lat, 0.99)
+        );
+    }
     Ok(())
 }

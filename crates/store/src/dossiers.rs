@@ -44,8 +44,103 @@ pub struct DossierFilter {
     pub per_page: u32,
 }
 
-/// Statuses after which nothing more happens (SQL list).
-const CLOSED: &str = "'refused', 'returned', 'withdrawn', 'stopped'";
+/// Lists count exactly up to this many; a queue longer than that shows "10 000+".
+pub const COUNT_CAP: i64 = 10_000;
+
+const SUMMARY_COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, \
+    handling_unit, assignee, applicant_name, submitted_at, received_at, due_at, extended";
+
+fn push_arg(params: &mut Vec<Arg>, a: Arg) -> String {
+    params.push(a);
+    format!("${}", params.len())
+}
+
+fn where_sql(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    }
+}
+
+/// A disjoint part of a list, each served by one index in deadline order.
+enum Stream<'a> {
+    /// No agency scope.
+    All,
+    /// Handled by this agency.
+    Handling(&'a str),
+    /// Received by this agency and forwarded to one outside the scope.
+    Forwarded(&'a str, &'a [String]),
+}
+
+impl Stream<'_> {
+    /// The stream's conditions and the filter's.
+    fn clauses(&self, f: &DossierFilter, params: &mut Vec<Arg>) -> Vec<String> {
+        let mut clauses = filter_clauses(f, params);
+        match self {
+            Self::All => {}
+            Self::Handling(a) => {
+                let ph = push_arg(params, Arg::from(*a));
+                clauses.push(format!("handling_agency = {ph}"));
+            }
+            Self::Forwarded(a, scope) => {
+                let ph = push_arg(params, Arg::from(*a));
+                let yes = push_arg(params, Arg::from(true));
+                clauses.push(format!("receiving_agency = {ph} AND forwarded = {yes}"));
+                let list: Vec<String> = scope
+                    .iter()
+                    .map(|s| push_arg(params, Arg::from(s)))
+                    .collect();
+                clauses.push(format!("handling_agency NOT IN ({})", list.join(", ")));
+            }
+        }
+        clauses
+    }
+}
+
+/// The filter's conditions other than the agency scope.
+fn filter_clauses(f: &DossierFilter, params: &mut Vec<Arg>) -> Vec<String> {
+    let mut clauses = Vec::new();
+    if let Some(o) = &f.owner {
+        let ph = push_arg(params, Arg::from(o));
+        clauses.push(format!("owner = {ph}"));
+    }
+    if let Some(s) = f.status {
+        let ph = push_arg(params, Arg::from(s.as_str()));
+        clauses.push(format!("status = {ph}"));
+    }
+    if let Some(a) = &f.agency {
+        let ph = push_arg(params, Arg::from(a));
+        clauses.push(format!(
+            "(receiving_agency = {ph} OR handling_agency = {ph})"
+        ));
+    }
+    if let Some(t) = f.due_before {
+        let ph = push_arg(params, Arg::from(t));
+        clauses.push(format!("due_at < {ph}"));
+    }
+    if let Some(t) = f.due_after {
+        let ph = push_arg(params, Arg::from(t));
+        clauses.push(format!("due_at >= {ph}"));
+    }
+    if let Some(x) = &f.procedure {
+        let ph = push_arg(params, Arg::from(x));
+        clauses.push(format!("procedure_code = {ph}"));
+    }
+    if let Some(x) = &f.channel {
+        let ph = push_arg(params, Arg::from(x));
+        clauses.push(format!("channel = {ph}"));
+    }
+    if let Some(x) = &f.assignee {
+        let ph = push_arg(params, Arg::from(x));
+        clauses.push(format!("assignee = {ph}"));
+    }
+    if f.open_only {
+        let ph = push_arg(params, Arg::from(true));
+        clauses.push(format!("is_open = {ph}"));
+    }
+    clauses
+}
 
 /// One line of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,8 +178,10 @@ pub struct DossierSummary {
 pub struct Page<T> {
     /// Items.
     pub items: Vec<T>,
-    /// Total matching.
+    /// Total matching (at most [`COUNT_CAP`]).
     pub total: i64,
+    /// Whether more than [`COUNT_CAP`] match.
+    pub total_capped: bool,
     /// Page number.
     pub page: u32,
     /// Page size.
@@ -125,6 +222,8 @@ fn row_args(d: &Dossier) -> Result<Vec<Arg>, StoreError> {
             motcua_calendar::Timeliness::OnTime => "on_time",
             motcua_calendar::Timeliness::Late => "late",
         }),
+        !d.status.is_terminal(),
+        d.receiving_agency != d.handling_agency,
     ]))
 }
 
@@ -192,7 +291,7 @@ fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) 
 
 const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
     assignee, owner, helper, applicant_name, submitted_at, received_at, due_at, completed_at, returned_at, \
-    extended, version, doc, timeliness";
+    extended, version, doc, timeliness, is_open, forwarded";
 
 impl Store {
     /// Saves a new dossier, giving it the receiving agency's next number of the day.
@@ -237,7 +336,7 @@ impl Store {
                     d.code = DossierCode::new(&d.receiving_agency, day, seq);
                     let mut conn = batch.conn();
                     conn.exec(
-                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)"),
+                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)"),
                         &row_args(&d)?,
                     )
                     .await?;
@@ -288,7 +387,7 @@ impl Store {
                              receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
                              owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
                              due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
-                             doc = $19, timeliness = $20 WHERE code = $1 AND version = $21",
+                             doc = $19, timeliness = $20, is_open = $21, forwarded = $22 WHERE code = $1 AND version = $23",
                             &args,
                         )
                         .await?;
@@ -333,101 +432,108 @@ impl Store {
     }
 
     /// A page of dossier summaries: open ones first, most urgent first.
+    ///
+    /// An officer's scope is split into disjoint index-ordered streams: per agency, the
+    /// dossiers it handles, and those it received but forwarded outside the scope. Each
+    /// stream is read in deadline order only as far as the page needs and counted only up
+    /// to [`COUNT_CAP`], so an agency with half a million open dossiers costs a page, not
+    /// a sort of all of them. Above the cap `total_capped` is set.
     pub async fn list_dossiers(
         &self,
         f: &DossierFilter,
     ) -> Result<Page<DossierSummary>, StoreError> {
-        let mut clauses: Vec<String> = Vec::new();
-        let mut params: Vec<Arg> = Vec::new();
-        let p = |params: &mut Vec<Arg>, a: Arg| {
-            params.push(a);
-            format!("${}", params.len())
-        };
-        if let Some(scope) = &f.scope_agencies {
-            if scope.is_empty() {
-                clauses.push("1 = 0".to_owned());
-            } else {
-                let list: Vec<String> =
-                    scope.iter().map(|a| p(&mut params, Arg::from(a))).collect();
-                let list = list.join(", ");
-                clauses.push(format!(
-                    "(receiving_agency IN ({list}) OR handling_agency IN ({list}))"
-                ));
-            }
-        }
-        if let Some(o) = &f.owner {
-            let ph = p(&mut params, Arg::from(o));
-            clauses.push(format!("owner = {ph}"));
-        }
-        if let Some(s) = f.status {
-            let ph = p(&mut params, Arg::from(s.as_str()));
-            clauses.push(format!("status = {ph}"));
-        }
-        if let Some(a) = &f.agency {
-            let ph = p(&mut params, Arg::from(a));
-            clauses.push(format!(
-                "(receiving_agency = {ph} OR handling_agency = {ph})"
-            ));
-        }
-        if let Some(t) = f.due_before {
-            let ph = p(&mut params, Arg::from(t));
-            clauses.push(format!("due_at < {ph}"));
-        }
-        if let Some(t) = f.due_after {
-            let ph = p(&mut params, Arg::from(t));
-            clauses.push(format!("due_at >= {ph}"));
-        }
-        if let Some(x) = &f.procedure {
-            let ph = p(&mut params, Arg::from(x));
-            clauses.push(format!("procedure_code = {ph}"));
-        }
-        if let Some(x) = &f.channel {
-            let ph = p(&mut params, Arg::from(x));
-            clauses.push(format!("channel = {ph}"));
-        }
-        if let Some(x) = &f.assignee {
-            let ph = p(&mut params, Arg::from(x));
-            clauses.push(format!("assignee = {ph}"));
-        }
-        if f.open_only {
-            clauses.push(format!("status NOT IN ({CLOSED})"));
-        }
-        let filter = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
         let per_page = f.per_page.clamp(1, 200);
         let page = f.page.max(1);
+        let wanted = i64::from(page) * i64::from(per_page);
+        let streams: Vec<Stream<'_>> = match &f.scope_agencies {
+            Some(list) => list
+                .iter()
+                .flat_map(|a| [Stream::Handling(a), Stream::Forwarded(a, list)])
+                .collect(),
+            None => vec![Stream::All],
+        };
+        let open_flags: Vec<bool> = if f.open_only {
+            vec![true]
+        } else if let Some(s) = f.status {
+            vec![!s.is_terminal()]
+        } else {
+            vec![true, false]
+        };
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
-        let total = conn
-            .one(
-                &format!("SELECT COUNT(*) AS n FROM dossiers{filter}"),
-                &params,
+
+        let mut counted = 0;
+        for stream in &streams {
+            let mut params = Vec::new();
+            let clauses = stream.clauses(f, &mut params);
+            counted += conn
+                .one(
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossiers{} LIMIT {}) t",
+                        where_sql(&clauses),
+                        COUNT_CAP + 1
+                    ),
+                    &params,
+                )
+                .await?
+                .int("n")?;
+        }
+
+        let mut items: Vec<DossierSummary> = Vec::new();
+        for stream in &streams {
+            for &open in &open_flags {
+                for null_due in [false, true] {
+                    let mut params = Vec::new();
+                    let mut clauses = stream.clauses(f, &mut params);
+                    let ph = push_arg(&mut params, Arg::from(open));
+                    clauses.push(format!("is_open = {ph}"));
+                    clauses.push(
+                        if null_due {
+                            "due_at IS NULL"
+                        } else {
+                            "due_at IS NOT NULL"
+                        }
+                        .to_owned(),
+                    );
+                    let rows = conn
+                        .all(
+                            &format!(
+                                "SELECT {SUMMARY_COLUMNS} FROM dossiers{} ORDER BY due_at, code LIMIT {wanted}",
+                                where_sql(&clauses)
+                            ),
+                            &params,
+                        )
+                        .await?;
+                    for r in &rows {
+                        items.push(summary_from_row(r)?);
+                    }
+                }
+            }
+        }
+        items.sort_by(|a, b| {
+            (
+                a.status.is_terminal(),
+                a.due_at.is_none(),
+                a.due_at,
+                &a.code,
             )
-            .await?
-            .int("n")?;
-        let limit = p(&mut params, Arg::from(i64::from(per_page)));
-        let offset = p(&mut params, Arg::from(i64::from((page - 1) * per_page)));
-        let rows = conn
-            .all(
-                &format!(
-                    "SELECT code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
-                     assignee, applicant_name, submitted_at, received_at, due_at, extended FROM dossiers{filter} \
-                     ORDER BY CASE WHEN status IN ({CLOSED}) THEN 1 ELSE 0 END, due_at IS NULL, due_at, code \
-                     LIMIT {limit} OFFSET {offset}"
-                ),
-                &params,
-            )
-            .await?;
-        let items = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<Result<_, _>>()?;
+                .cmp(&(
+                    b.status.is_terminal(),
+                    b.due_at.is_none(),
+                    b.due_at,
+                    &b.code,
+                ))
+        });
+        let skip = usize::try_from((page - 1) * per_page).unwrap_or(usize::MAX);
+        let items: Vec<DossierSummary> = items
+            .into_iter()
+            .skip(skip)
+            .take(usize::try_from(per_page).unwrap_or(0))
+            .collect();
         Ok(Page {
             items,
-            total,
+            total: counted.min(COUNT_CAP),
+            total_capped: counted > COUNT_CAP,
             page,
             per_page,
         })
@@ -529,13 +635,13 @@ impl Store {
                     let mut conn = batch.conn();
                     for chunk in dossiers.chunks(500) {
                         let mut sql = format!("INSERT INTO dossiers ({COLUMNS}) VALUES ");
-                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 20);
+                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 22);
                         for (i, d) in chunk.iter().enumerate() {
                             if i > 0 {
                                 sql.push(',');
                             }
                             sql.push('(');
-                            let marks: Vec<String> = (1..=20).map(|k| format!("${}", i * 20 + k)).collect();
+                            let marks: Vec<String> = (1..=22).map(|k| format!("${}", i * 22 + k)).collect();
                             sql.push_str(&marks.join(","));
                             sql.push(')');
                             args.extend(row_args(d)?);

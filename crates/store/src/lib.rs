@@ -26,7 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Connection, Executor, PgPool, Postgres, Sqlite, SqlitePool};
 
 pub use attachments::{AttachmentMeta, AttachmentOwner, NewAttachment, PutError};
-pub use dossiers::{DossierFilter, DossierSummary, Page};
+pub use dossiers::{COUNT_CAP, DossierFilter, DossierSummary, Page};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use org::OrgImport;

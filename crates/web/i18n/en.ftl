@@ -250,10 +250,13 @@ filter-channel = Channel
 filter-due = Deadline
 filter-all = All
 filter-apply = Filter
+filter-who = Handled by
+filter-who-me = Assigned to me
 queue-count = { $n ->
     [one] { $n } application
    *[other] { $n } applications
 }
+queue-count-capped = More than { $n } applications
 queue-caption = Order: open applications first, nearest deadline first.
 col-code = Reference
 col-procedure = Procedure
@@ -421,3 +424,22 @@ flash-pause = Paused.
 flash-resume = Processing resumed.
 flash-extend = Deadline extended and letter of apology sent.
 flash-stop = Processing stopped.
+
+## Time limits
+limit-immediately = the same day
+limit-working-hours = { $n ->
+    [one] { $n } working hour
+   *[other] { $n } working hours
+}
+limit-working-days = { $n ->
+    [one] { $n } working day
+   *[other] { $n } working days
+}
+limit-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+limit-months = { $n ->
+    [one] { $n } month
+   *[other] { $n } months
+}

@@ -246,7 +246,10 @@ filter-channel = Kênh nộp
 filter-due = Hạn xử lý
 filter-all = Tất cả
 filter-apply = Lọc
+filter-who = Người xử lý
+filter-who-me = Giao cho tôi
 queue-count = { $n } hồ sơ
+queue-count-capped = Hơn { $n } hồ sơ
 queue-caption = Sắp xếp: hồ sơ đang giải quyết trước, hạn gần nhất trước.
 col-code = Mã hồ sơ
 col-procedure = Thủ tục
@@ -402,3 +405,10 @@ flash-pause = Đã tạm dừng.
 flash-resume = Đã tiếp tục xử lý.
 flash-extend = Đã gia hạn và gửi thư xin lỗi.
 flash-stop = Đã dừng xử lý.
+
+## Time limits
+limit-immediately = trong ngày
+limit-working-hours = { $n } giờ làm việc
+limit-working-days = { $n } ngày làm việc
+limit-days = { $n } ngày
+limit-months = { $n } tháng

@@ -95,7 +95,9 @@ pub struct ListQuery {
 #[derive(Debug, serde::Serialize)]
 pub struct ListResult {
     items: Vec<SummaryView>,
+    /// Exact up to 10 000; above that `total_capped` is true and `total` is 10 000.
     total: i64,
+    total_capped: bool,
     page: u32,
     per_page: u32,
 }
@@ -182,6 +184,7 @@ pub async fn list(
             })
             .collect(),
         total: page.total,
+        total_capped: page.total_capped,
         page: page.page,
         per_page: page.per_page,
     }))

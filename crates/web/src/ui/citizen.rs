@@ -822,7 +822,7 @@ pub async fn receipt_page(
             .map_or_else(|| d.receiving_agency.clone(), |a| a.name.clone()),
         submitted: when(d.submitted_at),
         status: ui.tr.status(d.status.as_str()),
-        limit: d.time_limit.to_string(),
+        limit: ui.tr.limit(&d.time_limit),
         due: d
             .due_at
             .map_or_else(|| ui.tr.t("receipt-due-after-receipt"), day),

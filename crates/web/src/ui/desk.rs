@@ -57,6 +57,8 @@ struct QueuePage<'a> {
     ui: &'a Ui,
     rows: Vec<QueueRow>,
     total: i64,
+    total_capped: bool,
+    who: String,
     page: u32,
     pages: u32,
     status: String,
@@ -82,6 +84,9 @@ pub struct QueueQuery {
     /// `today`, `late` or empty.
     #[serde(default)]
     due: String,
+    /// `me`: only dossiers assigned to me.
+    #[serde(default)]
+    who: String,
     #[serde(default)]
     page: Option<u32>,
 }
@@ -112,6 +117,7 @@ pub async fn queue(
         status: Status::parse(&q.status),
         procedure: Some(q.procedure.clone()).filter(|s| !s.is_empty()),
         channel: Some(q.channel.clone()).filter(|s| Channel::parse(s).is_some()),
+        assignee: (q.who == "me").then(|| subject.username().to_owned()),
         page: q.page.unwrap_or(1).max(1),
         per_page: 50,
         ..Default::default()
@@ -151,17 +157,19 @@ pub async fn queue(
     let pages = u32::try_from((result.total + 49) / 50).unwrap_or(1).max(1);
     let link = |page: u32| {
         format!(
-            "/can-bo?status={}&procedure={}&channel={}&due={}&page={page}",
+            "/can-bo?status={}&procedure={}&channel={}&due={}&who={}&page={page}",
             crate::ui::session::urlencode(&q.status),
             crate::ui::session::urlencode(&q.procedure),
             crate::ui::session::urlencode(&q.channel),
-            crate::ui::session::urlencode(&q.due)
+            crate::ui::session::urlencode(&q.due),
+            crate::ui::session::urlencode(&q.who)
         )
     };
     let page = QueuePage {
         ui: &ui,
         rows,
         total: result.total,
+        total_capped: result.total_capped,
         page: result.page,
         pages,
         statuses: Status::ALL
@@ -183,6 +191,7 @@ pub async fn queue(
         procedure: q.procedure,
         channel: q.channel,
         due: q.due,
+        who: q.who,
     };
     render(&ui, &page)
 }
@@ -733,6 +742,7 @@ pub struct PickQuery {
 
 fn pick(
     state: &AppState,
+    tr: &super::i18n::Tr,
     q: &str,
     channel: Channel,
     link: impl Fn(&str) -> String,
@@ -754,7 +764,7 @@ fn pick(
                 link(&p.code),
                 p.name.clone(),
                 p.version_at(today)
-                    .map(|v| v.time_limit.to_string())
+                    .map(|v| tr.limit(&v.time_limit))
                     .unwrap_or_default(),
             )
         })
@@ -769,7 +779,7 @@ pub async fn counter_pick(
     Query(q): Query<PickQuery>,
 ) -> UiResult<Response> {
     officer(&ui)?;
-    let items = pick(&state, &q.q, Channel::Counter, |c| {
+    let items = pick(&state, &ui.tr, &q.q, Channel::Counter, |c| {
         format!("/can-bo/tiep-nhan/{c}")
     });
     render(
@@ -791,7 +801,7 @@ pub async fn assisted_pick(
     Query(q): Query<PickQuery>,
 ) -> UiResult<Response> {
     officer(&ui)?;
-    let items = pick(&state, &q.q, Channel::Online, |c| {
+    let items = pick(&state, &ui.tr, &q.q, Channel::Online, |c| {
         format!("/nop-ho-so/{c}?ho=1")
     });
     render(

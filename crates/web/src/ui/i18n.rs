@@ -138,6 +138,18 @@ impl Tr {
         self.t(&format!("role-{}", role.replace('_', "-")))
     }
 
+    /// A processing time limit (`5 ngày làm việc`, `5 working days`).
+    pub fn limit(&self, limit: &motcua_calendar::TimeLimit) -> String {
+        use motcua_calendar::TimeLimit as L;
+        match *limit {
+            L::Immediately => self.t("limit-immediately"),
+            L::WorkingHours(n) => self.tn("limit-working-hours", "n", i64::from(n)),
+            L::WorkingDays(n) => self.tn("limit-working-days", "n", i64::from(n)),
+            L::Days(n) => self.tn("limit-days", "n", i64::from(n)),
+            L::Months(n) => self.tn("limit-months", "n", i64::from(n)),
+        }
+    }
+
     /// Whether a key exists in the Vietnamese catalogue.
     pub fn has(key: &str) -> bool {
         bundles().0.has_message(key)

@@ -9,6 +9,7 @@ use motcua_domain::{Channel, DossierCode, OnlineMode, Procedure, ProcedureLevel}
 use serde::Deserialize;
 
 use crate::state::AppState;
+use crate::ui::i18n::Tr;
 use crate::ui::{Ui, UiError, UiResult, day, render, see_other, when};
 
 /// A procedure in a list.
@@ -21,13 +22,13 @@ pub struct ProcItem {
     online: bool,
 }
 
-fn item(p: &Procedure, today: chrono::NaiveDate) -> Option<ProcItem> {
+fn item(p: &Procedure, today: chrono::NaiveDate, tr: &Tr) -> Option<ProcItem> {
     let v = p.version_at(today).ok()?;
     Some(ProcItem {
         code: p.code.clone(),
         name: p.name.clone(),
         sector: p.sector.clone(),
-        limit: v.time_limit.to_string(),
+        limit: tr.limit(&v.time_limit),
         online: online_allowed(v),
     })
 }
@@ -56,14 +57,14 @@ pub async fn home(State(state): State<AppState>, ui: Ui) -> UiResult<Response> {
     let mut popular: Vec<ProcItem> = usage
         .iter()
         .filter_map(|code| catalog.get(code))
-        .filter_map(|p| item(p, today))
+        .filter_map(|p| item(p, today, &ui.tr))
         .take(8)
         .collect();
     if popular.is_empty() {
         popular = catalog
             .procedures
             .values()
-            .filter_map(|p| item(p, today))
+            .filter_map(|p| item(p, today, &ui.tr))
             .take(8)
             .collect();
     }
@@ -121,7 +122,7 @@ pub async fn search(
         .into_iter()
         .filter(|p| q.sector.is_empty() || p.sector == q.sector)
         .filter(|p| level.is_none_or(|l| p.level == l))
-        .filter_map(|p| item(p, today))
+        .filter_map(|p| item(p, today, &ui.tr))
         .collect();
     let count = i64::try_from(results.len()).unwrap_or(i64::MAX);
     render(
@@ -236,7 +237,7 @@ pub async fn procedure(
             ProcedureLevel::Province => "level-province",
             ProcedureLevel::Central => "level-central",
         }),
-        limit: v.time_limit.to_string(),
+        limit: tr.limit(&v.time_limit),
         cutoff: v.cutoff.map(|c| c.format("%H:%M").to_string()),
         where_to_file,
         online_mode: tr.t(match v.online_mode {

@@ -20,12 +20,12 @@ const LANG: &str = "mc_lang";
 /// What the officer's navigation shows.
 #[derive(Debug, Clone, Default)]
 pub struct NavCounts {
-    /// Open dossiers in my agencies.
-    pub open: i64,
+    /// Open dossiers in my agencies ("10000+" past the store's count cap).
+    pub open: String,
     /// Of those, due by the end of today.
-    pub due_today: i64,
+    pub due_today: String,
     /// Of those, already late.
-    pub late: i64,
+    pub late: String,
 }
 
 /// The page context.
@@ -177,12 +177,16 @@ async fn nav_counts(state: &AppState, subject: &Subject) -> Option<NavCounts> {
             ..Default::default()
         };
         async move {
-            state
-                .store()
-                .list_dossiers(&filter)
-                .await
-                .map(|p| p.total)
-                .unwrap_or(0)
+            state.store().list_dossiers(&filter).await.map_or_else(
+                |_| "?".to_owned(),
+                |p| {
+                    if p.total_capped {
+                        format!("{}+", p.total)
+                    } else {
+                        p.total.to_string()
+                    }
+                },
+            )
         }
     };
     Some(NavCounts {

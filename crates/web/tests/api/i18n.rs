@@ -152,3 +152,25 @@ fn templates_hold_no_text_of_their_own() {
         }
     }
 }
+
+#[test]
+fn time_limits_read_naturally_in_both_languages() {
+    use motcua_calendar::TimeLimit;
+    use motcua_web::ui::i18n::{Lang, Tr};
+    let vi = Tr { lang: Lang::Vi };
+    let en = Tr { lang: Lang::En };
+    assert_eq!(vi.limit(&TimeLimit::WorkingDays(5)), "5 ngày làm việc");
+    assert_eq!(vi.limit(&TimeLimit::Immediately), "trong ngày");
+    assert_eq!(en.limit(&TimeLimit::WorkingDays(1)), "1 working day");
+    assert_eq!(en.limit(&TimeLimit::WorkingDays(15)), "15 working days");
+    assert_eq!(en.limit(&TimeLimit::WorkingHours(4)), "4 working hours");
+    assert_eq!(en.limit(&TimeLimit::Months(1)), "1 month");
+    // The same as the text printed on receipts by the calendar crate.
+    for l in [
+        TimeLimit::WorkingHours(8),
+        TimeLimit::Days(30),
+        TimeLimit::Months(2),
+    ] {
+        assert_eq!(vi.limit(&l), l.to_string());
+    }
+}
