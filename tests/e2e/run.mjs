@@ -11,7 +11,7 @@
 // page scores below 95 in Lighthouse accessibility.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import net from "node:net";
@@ -121,6 +121,15 @@ async function statusOf(page, code) {
 }
 
 const shots = [];
+// Follows the link named `label` on the page with the page's session: it must answer a PDF.
+async function expectPdf(page, label, what) {
+  const link = page.locator("ul.papers a", { hasText: label });
+  expect((await link.count()) === 1, `${what}: link "${label}"`);
+  const res = await page.request.get(await link.getAttribute("href"));
+  const body = await res.body();
+  expect(res.status() === 200 && res.headers()["content-type"] === "application/pdf" && body.subarray(0, 5).toString() === "%PDF-", `${what}: a PDF`);
+}
+
 async function shoot(page, name) {
   for (const width of [360, 1366]) {
     await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
@@ -251,6 +260,8 @@ try {
     await act(officer.page, code, "Tiếp nhận");
     await axe(officer.page, "dossier");
     await shoot(officer.page, "dossier");
+    await expectPdf(officer.page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "receipt PDF on the officer's dossier page");
+    await expectPdf(officer.page, "Phiếu kiểm soát quá trình giải quyết hồ sơ", "control slip PDF");
     await act(officer.page, code, "Yêu cầu bổ sung", async (form) => {
       await form.locator("textarea[name=items]").fill("Bản sao giấy tờ tùy thân của mẹ");
       await form.locator("textarea[name=reason]").fill("Hồ sơ còn thiếu giấy tờ");
@@ -264,6 +275,7 @@ try {
     const waiting = await citizen.page.locator(".warning", { hasText: "Bản sao giấy tờ tùy thân của mẹ" }).count();
     expect(waiting === 1, "the citizen sees what to add");
     await citizen.page.goto(`/ho-so-cua-toi/${code}`);
+    await expectPdf(citizen.page, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "the citizen downloads the supplement request");
     await citizen.page.fill("#note", "Đã bổ sung bản sao căn cước của mẹ");
     await citizen.page.setInputFiles("#sfile", { name: "cccd-me.pdf", mimeType: "application/pdf", buffer: PDF });
     await Promise.all([citizen.page.waitForLoadState("load"), citizen.page.click("#bo-sung button[type=submit]")]);
@@ -339,6 +351,28 @@ try {
     const status = (await officer.page.locator("dl.facts dd").nth(5).textContent()).trim();
     expect(status === "Đã tiếp nhận", `counter dossier status ${status}`);
     expect((await officer.page.locator(".qr svg").count()) === 1, "receipt has its QR code");
+  });
+
+  await scenario("the dossier register as PDF and Excel", async () => {
+    const officer = await session("officer");
+    await officer.page.goto("/");
+    await Promise.all([officer.page.waitForURL(/so-theo-doi/), officer.page.locator("nav a", { hasText: "Sổ theo dõi" }).first().click()]);
+    await axe(officer.page, "register");
+    await shoot(officer.page, "register");
+    await officer.page.fill("#from", "2020-01-01");
+    const [download] = await Promise.all([
+      officer.page.waitForEvent("download"),
+      (async () => {
+        await officer.page.selectOption("#format", "xlsx");
+        await officer.page.click("main form button[type=submit]");
+      })(),
+    ]);
+    const file = await download.path();
+    const head = readFileSync(file).subarray(0, 2).toString();
+    expect(head === "PK" && download.suggestedFilename().endsWith(".xlsx"), `Excel register downloaded (${download.suggestedFilename()})`);
+    const pdf = await officer.page.request.get(`/can-bo/so-theo-doi?agency=H79.50.01&from=2020-01-01&to=2099-12-31&format=pdf`);
+    expect(pdf.headers()["content-type"] === "application/pdf", "register as PDF");
+    expect((await pdf.body()).subarray(0, 5).toString() === "%PDF-", "register PDF is a PDF");
   });
 
   await scenario("a late result needs an apology with a new date before it is returned", async () => {

@@ -20,12 +20,19 @@ pub enum BenchCommand {
     },
     /// Filing over HTTP against the real server, then public lookups at a fixed rate.
     Submit(crate::bench_submit::SubmitArgs),
+    /// PDF receipts per second on one core, and the first render after start.
+    Render {
+        /// Seconds to run the measurement.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> Result<(), CliError> {
     match command {
         BenchCommand::Calendar { seconds } => calendar(Duration::from_secs_f64(seconds.max(0.1))),
         BenchCommand::Submit(args) => crate::bench_submit::run(args).await,
+        BenchCommand::Render { seconds } => render(Duration::from_secs_f64(seconds.max(0.5))).await,
     }
 }
 
@@ -132,5 +139,95 @@ fn calendar(budget: Duration) -> Result<(), CliError> {
         add / 1e6
     );
     println!("working_days_between:          {:>8.2} M/s", between / 1e6);
+    Ok(())
+}
+
+/// A receipt of a demo counter dossier, rendered on this thread: the first render (engine
+/// built from nothing: fonts parsed, templates compiled) and then the warm rate.
+#[allow(clippy::disallowed_methods)] // a benchmark reads the clock
+async fn render(budget: Duration) -> Result<(), CliError> {
+    use motcua_domain::{Catalog, Ctx, Directory, Subject, SubmitRequest};
+    // typst lays out on rayon's global pool; one worker makes the figure a one-core one.
+    // An error means a pool already exists, which only happens if something ran before.
+    if rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global()
+        .is_err()
+    {
+        tracing::warn!("rayon pool already built: the render rate may use more than one core");
+    }
+    let store = motcua_store::Store::open(
+        "sqlite::memory:",
+        motcua_store::StoreOptions::new(std::env::temp_dir().join("motcua-bench-render")),
+    )
+    .await?;
+    let now = motcua_domain::time::micros(chrono::Utc::now());
+    let hash = motcua_web::hash_password("demo").map_err(CliError::Bench)?;
+    store
+        .save_org(crate::demo::org(&hash), "bench", now)
+        .await?;
+    let directory: Directory = store.load_directory().await?;
+    let catalog = Catalog::new(crate::import::demo_catalog()?);
+    let calendar = WorkCalendar::vietnam()?;
+    let rules = motcua_calendar::DeadlineRules::default();
+    let officer = Subject::from_account(
+        directory
+            .officer("officer")
+            .ok_or_else(|| CliError::Bench("no demo officer".into()))?,
+    );
+    let form = &catalog
+        .get("1.001193")
+        .ok_or_else(|| CliError::Bench("procedure 1.001193 missing".into()))?
+        .version_at(motcua_domain::dossier::local_day(now))?
+        .form;
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
+    let req: SubmitRequest = serde_json::from_value(serde_json::json!({
+        "procedure": "1.001193",
+        "form_data": crate::demo::sample_form_data(form, &mut rng),
+        "agency": crate::demo::COMMUNE_A,
+        "applicant": {"name": "Nguyễn Thị Ngọc Ánh", "id_number": "079199012345",
+                      "address": "Ấp Láng Cát, xã Bình Giã", "phone": "0912345678"},
+        "documents": [
+            {"name": "Tờ khai đăng ký khai sinh", "quantity": 1, "original": true},
+            {"name": "Giấy chứng sinh", "quantity": 1, "original": true}
+        ]
+    }))
+    .map_err(|e| CliError::Bench(e.to_string()))?;
+    let ctx = Ctx {
+        subject: &officer,
+        directory: &directory,
+        catalog: &catalog,
+        calendar: &calendar,
+        rules: &rules,
+        now,
+    };
+    let mut d = motcua_domain::submit(req, &ctx)?;
+    d.code = motcua_domain::DossierCode::new(
+        crate::demo::COMMUNE_A,
+        motcua_domain::dossier::local_day(now),
+        12,
+    );
+    let wording = motcua_render::Wording::built_in()?;
+    let form_ctx = motcua_render::FormContext {
+        directory: &directory,
+        calendar: &calendar,
+        rules: &rules,
+        lookup_base: "https://motcua.example.gov.vn/tra-cuu/",
+        wording: &wording,
+    };
+    let start = Instant::now();
+    let engine = motcua_render::Engine::new();
+    let first = motcua_render::render_form(&engine, motcua_render::Form::Receipt, &d, &form_ctx)?;
+    let first_time = start.elapsed();
+    let rate = measure(budget, 1, || {
+        let r = motcua_render::render_form(&engine, motcua_render::Form::Receipt, &d, &form_ctx)?;
+        black_box(r.pdf.len());
+        Ok(())
+    })?;
+    println!(
+        "render: first receipt after start {:.0} ms ({} bytes); warm {rate:.1} receipts/s on one core",
+        first_time.as_secs_f64() * 1000.0,
+        first.pdf.len()
+    );
     Ok(())
 }

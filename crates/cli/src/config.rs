@@ -25,6 +25,8 @@ pub struct FileConfig {
     pub max_attachment_mb: Option<u64>,
     /// Office hours, e.g. "07:30-11:30,13:00-17:00".
     pub office_hours: Option<String>,
+    /// Form texts laid over the built-in ones (shape of crates/render/data/wording.toml).
+    pub form_wording: Option<PathBuf>,
     /// Holiday amendment files (see `motcua calendar --amendments`).
     #[serde(default)]
     pub holiday_amendments: Vec<PathBuf>,

@@ -66,6 +66,17 @@ pub enum CliError {
     /// A benchmark step failed.
     #[error("benchmark: {0}")]
     Bench(String),
+    /// A paper could not be made.
+    #[error(transparent)]
+    Render(#[from] motcua_render::RenderError),
+    /// A step shared with the HTTP layer refused (its code and message kept).
+    #[error("{code}: {message}")]
+    Web {
+        /// Stable code.
+        code: &'static str,
+        /// Vietnamese message.
+        message: String,
+    },
 }
 
 impl CliError {
@@ -83,6 +94,8 @@ impl CliError {
             Self::Catalog { .. } => "catalog_invalid",
             Self::AuditBroken { .. } => "audit_chain_broken",
             Self::Bench(_) => "bench_failed",
+            Self::Render(e) => e.code(),
+            Self::Web { code, .. } => code,
         }
     }
 
@@ -111,6 +124,8 @@ impl CliError {
                 "Nhật ký kiểm tra bị sửa đổi hoặc thiếu: chuỗi băm đứt tại bản ghi số {seq}"
             ),
             Self::Bench(detail) => format!("Đo hiệu năng thất bại: {detail}"),
+            Self::Render(e) => e.message_vi(),
+            Self::Web { message, .. } => message.clone(),
         }
     }
 }

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod error;
 mod import;
+mod render_cmd;
 mod serve;
 
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ enum Command {
     },
     /// Lịch âm, ngày nghỉ và ngày làm việc (Vietnamese calendar and working days).
     Calendar(calendar_cmd::CalendarArgs),
+    /// In giấy tờ ra PDF/Excel (render a dossier's form or an agency's register).
+    Render(render_cmd::RenderArgs),
     /// Đo hiệu năng (benchmarks that print figures).
     Bench {
         #[command(subcommand)]
@@ -99,6 +102,7 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
                 what: AuditCommand::Verify { demo },
             } => serve::audit_verify(db, demo).await,
             Command::Bench { what } => bench::run(what).await,
+            Command::Render(args) => render_cmd::run(db, args).await,
             Command::Calendar(_) => Ok(()),
         }
     })?;

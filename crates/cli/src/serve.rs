@@ -152,7 +152,10 @@ pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
         )
         .await?;
     }
-    let mut config = WebConfig::default();
+    let mut config = WebConfig {
+        form_wording: form_wording(&file)?,
+        ..WebConfig::default()
+    };
     if let Some(mb) = file.max_attachment_mb {
         config.max_attachment_bytes = mb.saturating_mul(1024 * 1024);
     }
@@ -195,6 +198,19 @@ pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
     println!("  Tra cứu công khai, ví dụ: curl http://{local}/api/v1/procedures?q=khai%20sinh");
     motcua_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+/// The administrator's form texts named by the settings file, if any.
+pub fn form_wording(file: &FileConfig) -> Result<Option<String>, CliError> {
+    file.form_wording
+        .as_ref()
+        .map(|p| {
+            std::fs::read_to_string(p).map_err(|source| CliError::Read {
+                path: p.display().to_string(),
+                source,
+            })
+        })
+        .transpose()
 }
 
 /// `motcua migrate`.

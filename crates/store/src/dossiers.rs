@@ -431,6 +431,45 @@ impl Store {
         Ok(Some(d))
     }
 
+    /// The dossiers an agency received in `[from, to)`, in order of receipt, with their
+    /// events (the register's lines); at most `limit`, and whether there were more.
+    pub async fn dossiers_received(
+        &self,
+        agency: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<(Vec<Dossier>, bool), StoreError> {
+        let codes: Vec<String> = {
+            let mut rc = self.read().await?;
+            let rows = rc
+                .conn()
+                .all(
+                    &format!(
+                        "SELECT code FROM dossiers WHERE receiving_agency = $1 AND received_at >= $2 \
+                         AND received_at < $3 ORDER BY received_at, code LIMIT {}",
+                        i64::from(limit) + 1
+                    ),
+                    &args![agency, from, to],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| r.text("code"))
+                .collect::<Result<_, _>>()?
+        };
+        let more = codes.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let mut out = Vec::with_capacity(codes.len());
+        for code in codes
+            .iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        {
+            if let Some(d) = self.dossier(code).await? {
+                out.push(d);
+            }
+        }
+        Ok((out, more))
+    }
+
     /// A page of dossier summaries: open ones first, most urgent first.
     ///
     /// An officer's scope is split into disjoint index-ordered streams: per agency, the

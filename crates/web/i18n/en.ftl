@@ -443,3 +443,23 @@ limit-months = { $n ->
     [one] { $n } month
    *[other] { $n } months
 }
+
+## Papers (PDF)
+dossier-papers = Papers to print
+paper-receipt = Receipt and appointment slip (form 01)
+paper-supplement-request = Request to complete the application (form 02)
+paper-refusal = Refusal to accept the application (form 03)
+paper-apology = Apology with a new return date (form 04)
+paper-stop-notice = Notice that handling stops (form 05)
+paper-control-slip = Process control slip (form 06)
+desk-register = Register
+register-title = Application register
+register-intro = The agency's application register (form 07) for a period, in order of receipt, to print or open in Excel.
+register-agency = Agency
+register-from = From
+register-to = To
+register-format = Format
+register-get = Download
+paper-pdf = (PDF)
+register-format-pdf = PDF to print
+register-format-xlsx = Excel (.xlsx)

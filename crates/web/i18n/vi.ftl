@@ -412,3 +412,23 @@ limit-working-hours = { $n } giờ làm việc
 limit-working-days = { $n } ngày làm việc
 limit-days = { $n } ngày
 limit-months = { $n } tháng
+
+## Papers (PDF)
+dossier-papers = Giấy tờ in
+paper-receipt = Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)
+paper-supplement-request = Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)
+paper-refusal = Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)
+paper-apology = Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)
+paper-stop-notice = Thông báo dừng giải quyết hồ sơ (mẫu 05)
+paper-control-slip = Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)
+desk-register = Sổ theo dõi
+register-title = Sổ theo dõi hồ sơ
+register-intro = Sổ theo dõi hồ sơ (mẫu 07) của cơ quan trong một khoảng thời gian, theo thứ tự tiếp nhận, để in hoặc mở bằng Excel.
+register-agency = Cơ quan
+register-from = Từ ngày
+register-to = Đến ngày
+register-format = Định dạng
+register-get = Tải sổ
+paper-pdf = (PDF)
+register-format-pdf = PDF để in
+register-format-xlsx = Excel (.xlsx)

@@ -60,6 +60,11 @@ pub fn router(state: AppState) -> Router {
             "/dossiers/{code}/attachments/{id}",
             get(api::attachments::download),
         )
+        .route(
+            "/dossiers/{code}/documents/{file}",
+            get(api::documents::dossier_form),
+        )
+        .route("/agencies/{agency}/register", get(api::documents::register))
         .route("/lookup/{code}", get(api::dossiers::lookup))
         .fallback(not_found);
     Router::new()

@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub session_ttl: Duration,
     /// Public base URL (for links in responses).
     pub public_url: String,
+    /// An administrator's form texts (TOML, shape of `crates/render/data/wording.toml`)
+    /// laid over the built-in ones.
+    pub form_wording: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -27,6 +30,7 @@ impl Default for WebConfig {
             max_attachment_bytes: 20 * 1024 * 1024,
             session_ttl: Duration::hours(8),
             public_url: "http://127.0.0.1:8080".to_owned(),
+            form_wording: None,
         }
     }
 }
@@ -72,6 +76,10 @@ struct Inner {
     rules: DeadlineRules,
     clock: Arc<dyn Clock>,
     config: WebConfig,
+    /// The PDF engine (templates and fonts loaded once: its caches make renders fast).
+    engine: Arc<motcua_render::Engine>,
+    /// The form texts.
+    wording: Arc<motcua_render::Wording>,
     /// The calendar before the administrators' amendments stored in the database.
     calendar_base: WorkCalendar,
     /// Most used procedure codes and when they were counted.
@@ -95,6 +103,14 @@ impl AppState {
     ) -> Result<Self, StoreError> {
         let directory = store.load_directory().await?;
         let catalog = Catalog::new(store.load_procedures().await?);
+        let wording = motcua_render::Wording::built_in()
+            .and_then(|w| match &config.form_wording {
+                Some(text) => w.with_overrides(text),
+                None => Ok(w),
+            })
+            .map_err(|e| StoreError::Config {
+                detail: e.to_string(),
+            })?;
         let state = AppState {
             inner: Arc::new(Inner {
                 store,
@@ -105,11 +121,23 @@ impl AppState {
                 rules,
                 clock,
                 config,
+                engine: Arc::new(motcua_render::Engine::new()),
+                wording: Arc::new(wording),
                 popular: std::sync::Mutex::new(None),
             }),
         };
         state.reload_calendar().await?;
         Ok(state)
+    }
+
+    /// The PDF engine.
+    pub fn engine(&self) -> Arc<motcua_render::Engine> {
+        Arc::clone(&self.inner.engine)
+    }
+
+    /// The form texts.
+    pub fn wording(&self) -> Arc<motcua_render::Wording> {
+        Arc::clone(&self.inner.wording)
     }
 
     /// Rebuilds the working calendar: the shipped data and the settings file's

@@ -41,6 +41,7 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
         );
     }
     let admin = login(&server.base, "admin").await;
+    let mut first = std::collections::BTreeMap::new();
     for status in [
         "submitted",
         "received",
@@ -75,6 +76,7 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
             v["total"].as_i64().unwrap() > 0,
             "no demo dossier is {status}"
         );
+        first.insert(status, v["items"][0].clone());
     }
     for user in ["citizen", "specialist", "leader"] {
         login(&server.base, user).await;
@@ -96,6 +98,7 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
         entries > 1000,
         "every demo state change is audited: {stdout}"
     );
+    render_papers_from_the_demo_database(&dir, &first);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -131,4 +134,90 @@ fn operator_commands() {
         "database_config_invalid",
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `motcua render` on the demo database the server left behind.
+fn render_papers_from_the_demo_database(
+    dir: &std::path::Path,
+    first: &std::collections::BTreeMap<&str, Value>,
+) {
+    let render = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .arg("render")
+            .args(args)
+            .args(["--demo"])
+            .env("MOTCUA_DATA_DIR", dir)
+            .env_remove("MOTCUA_DATABASE")
+            .output()
+            .unwrap()
+    };
+    let received = first["received"]["code"].as_str().unwrap();
+    let out_file = dir.join("receipt.pdf");
+    let out = render(&[
+        "receipt",
+        "--dossier",
+        received,
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = std::fs::read(&out_file).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    if let Ok(text) = std::process::Command::new("pdftotext")
+        .arg(&out_file)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains(received), "{text}");
+    }
+
+    // Tools rely on the names; a form that does not fit fails with its code.
+    let submitted = first["submitted"]["code"].as_str().unwrap();
+    let refused = first["refused"]["code"].as_str().unwrap();
+    for (form, code, error) in [
+        ("refusal", refused, None),
+        ("control-slip", received, None),
+        ("receipt", submitted, Some("form_not_applicable")),
+        ("apology", received, Some("form_not_applicable")),
+        ("hoa-don", received, Some("unknown_form")),
+    ] {
+        let file = dir.join(format!("{form}-{code}.pdf"));
+        let out = render(&[form, "--dossier", code, "-o", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match error {
+            None => assert!(out.status.success(), "{form}: {stderr}"),
+            Some(error) => {
+                assert_eq!(out.status.code(), Some(1), "{form}: {stderr}");
+                assert!(stderr.contains(&format!("lỗi [{error}]")), "{stderr}");
+                assert!(!file.exists());
+            }
+        }
+    }
+
+    // The register of commune A as Excel, over the whole demo period.
+    let xlsx = dir.join("so.xlsx");
+    let out = render(&[
+        "register",
+        "--agency",
+        "H79.50.01",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2099-12-31",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let out = render(&["register", "--agency", "H79.50.01", "-o", "x.pdf"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lỗi [invalid_period]"));
 }

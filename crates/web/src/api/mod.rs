@@ -2,6 +2,7 @@
 //! let the domain decide, store, answer.
 
 pub mod attachments;
+pub mod documents;
 pub mod dossiers;
 pub mod procedures;
 pub mod system;

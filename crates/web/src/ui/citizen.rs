@@ -982,6 +982,17 @@ struct MyDossierPage<'a> {
     can_rate: bool,
     can_withdraw: bool,
     rating: Option<String>,
+    papers: Vec<(String, String)>,
+}
+
+/// A paper of the citizen's dossier as PDF.
+pub async fn paper(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((code, file)): Path<(String, String)>,
+) -> UiResult<Response> {
+    let d = visible(&state, &ui, &code).await?;
+    crate::ui::paper_file(&state, &ui, d, &file).await
 }
 
 /// One of the citizen's dossiers, with what they can do now.
@@ -1039,6 +1050,7 @@ pub async fn detail(
                     .unwrap_or_default()
             ))
         }),
+        papers: crate::ui::papers(&d, &ui.tr, &format!("/ho-so-cua-toi/{}", d.code)),
     };
     render(&ui, &page)
 }

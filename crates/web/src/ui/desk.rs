@@ -285,6 +285,7 @@ struct DossierPage<'a> {
     units: Vec<(String, String)>,
     agencies: Vec<(String, String)>,
     documents: Vec<String>,
+    papers: Vec<(String, String)>,
 }
 
 /// A file on the dossier page.
@@ -540,6 +541,7 @@ async fn dossier_page(
         units,
         agencies,
         documents,
+        papers: crate::ui::papers(d, &ui.tr, &format!("/can-bo/ho-so/{}", d.code)),
     };
     let mut resp = render(ui, &page)?;
     *resp.status_mut() = status;
@@ -731,6 +733,85 @@ struct PickPage<'a> {
     action: &'a str,
     q: String,
     items: Vec<(String, String, String)>,
+}
+
+/// A paper of the dossier as PDF.
+pub async fn paper(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((code, file)): Path<(String, String)>,
+) -> UiResult<Response> {
+    let d = visible(&state, &ui, &code).await?;
+    crate::ui::paper_file(&state, &ui, d, &file).await
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage<'a> {
+    ui: &'a Ui,
+    agencies: Vec<(String, String)>,
+    agency: String,
+    from: String,
+    to: String,
+}
+
+/// Period and format of the register page.
+#[derive(Debug, Deserialize, Default)]
+pub struct RegisterForm {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// The dossier register: a form for the agency and period, and the file once chosen.
+pub async fn register(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(q): Query<RegisterForm>,
+) -> UiResult<Response> {
+    let subject = officer(&ui)?;
+    let directory = state.directory();
+    let agencies: Vec<(String, String)> = directory
+        .agencies
+        .values()
+        .filter(|a| crate::api::documents::may_see_register(&subject, &a.code))
+        .map(|a| (a.code.clone(), a.name.clone()))
+        .collect();
+    if !q.agency.is_empty() {
+        if !crate::api::documents::may_see_register(&subject, &q.agency) {
+            return Err(UiError::forbidden(&ui));
+        }
+        let query = crate::api::documents::RegisterQuery {
+            from: q.from.clone(),
+            to: q.to.clone(),
+            format: Some(q.format.clone()),
+        };
+        let (bytes, content_type, name) =
+            crate::api::documents::register_file(&state, &q.agency, &query)
+                .await
+                .map_err(|e| api_err(&ui, e))?;
+        return Ok(crate::api::documents::file_response(
+            bytes,
+            content_type,
+            &name,
+            content_type == "application/pdf",
+        ));
+    }
+    let today = motcua_domain::dossier::local_day(state.now());
+    let first = today.with_day(1).unwrap_or(today);
+    let page = RegisterPage {
+        ui: &ui,
+        agency: agencies.first().map(|a| a.0.clone()).unwrap_or_default(),
+        agencies,
+        from: first.to_string(),
+        to: today.to_string(),
+    };
+    render(&ui, &page)
 }
 
 /// Search parameter.

@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ho-so-cua-toi", get(citizen::mine))
         .route("/ho-so-cua-toi/{code}", get(citizen::detail))
         .route("/ho-so-cua-toi/{code}/bien-nhan", get(citizen::receipt))
+        .route("/ho-so-cua-toi/{code}/giay-to/{file}", get(citizen::paper))
         .route("/ho-so-cua-toi/{code}/bo-sung", post(citizen::supplement))
         .route("/ho-so-cua-toi/{code}/danh-gia", post(citizen::rate))
         .route("/ho-so-cua-toi/{code}/rut", post(citizen::withdraw))
@@ -62,6 +63,8 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/nop-ho", get(desk::assisted_pick))
         .route("/can-bo/ho-so/{code}", get(desk::dossier))
         .route("/can-bo/ho-so/{code}/phieu-tiep-nhan", get(desk::receipt))
+        .route("/can-bo/ho-so/{code}/giay-to/{file}", get(desk::paper))
+        .route("/can-bo/so-theo-doi", get(desk::register))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(desk::act))
         .route("/can-bo/ho-so/{code}/tep", post(desk::upload))
         .route("/can-bo/ho-so/{code}/tep/{id}", get(desk::file))
@@ -280,4 +283,34 @@ fn same_origin(req: &Request) -> bool {
         // CSRF token still protect logged-in forms.
         _ => true,
     }
+}
+
+/// `{form}.pdf` of a dossier the caller may see, shown in the browser.
+pub async fn paper_file(
+    state: &AppState,
+    ui: &Ui,
+    d: motcua_domain::Dossier,
+    file: &str,
+) -> UiResult<Response> {
+    use crate::api::documents::{file_response, form_of_file, form_pdf};
+    let form = form_of_file(file).map_err(|e| UiError::from_api(ui, e))?;
+    let name = format!("{}-{}.pdf", d.code, form.as_str());
+    let pdf = form_pdf(state, d, form)
+        .await
+        .map_err(|e| UiError::from_api(ui, e))?;
+    Ok(file_response(pdf, "application/pdf", &name, true))
+}
+
+/// The papers a dossier has now, as (label, link) under `base` (`/can-bo/ho-so/CODE`).
+pub fn papers(d: &motcua_domain::Dossier, tr: &i18n::Tr, base: &str) -> Vec<(String, String)> {
+    motcua_render::Form::ALL
+        .into_iter()
+        .filter(|f| f.applies(d))
+        .map(|f| {
+            (
+                tr.t(&format!("paper-{}", f.as_str())),
+                format!("{base}/giay-to/{}.pdf", f.as_str()),
+            )
+        })
+        .collect()
 }

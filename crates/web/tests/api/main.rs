@@ -9,6 +9,7 @@
 )]
 
 mod bad_input;
+mod documents;
 mod i18n;
 mod lifecycle;
 mod openapi;

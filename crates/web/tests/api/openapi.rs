@@ -11,12 +11,14 @@ async fn every_documented_route_exists_and_the_document_is_served() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 14);
+    assert_eq!(paths.len(), 16);
     for (path, item) in paths {
         let concrete = path
             .replace("{code}", "H79.50.01-261008-0001")
             .replace("{action}", "receive")
-            .replace("{id}", "x");
+            .replace("{id}", "x")
+            .replace("{form}", "receipt")
+            .replace("{agency}", "H79.50.01");
         for method in item.as_object().unwrap().keys() {
             let req = match method.as_str() {
                 "get" => app.client.get(format!("{}{concrete}", app.base)),
