@@ -330,6 +330,17 @@ try {
     await Promise.all([officer.page.waitForLoadState("load"), officer.page.locator("ul.cards li a").first().click()]);
     await axe(officer.page, "counter");
     await shoot(officer.page, "counter");
+    // A returning applicant: the ID number fills in what the online filing recorded.
+    await officer.page.fill("#find-id", "079 099 012 345");
+    await Promise.all([officer.page.waitForLoadState("load"), officer.page.click("main form.search button")]);
+    const found = await officer.page.locator("[role=status]").first().textContent();
+    expect(found.includes("Đã điền thông tin người nộp"), `applicant found: ${found}`);
+    expect((await officer.page.inputValue("#applicant\\.name")) === "Nguyễn Văn An", "name filled in");
+    expect((await officer.page.inputValue("#applicant\\.id_number")) === "079099012345", "ID number filled in");
+    await shoot(officer.page, "counter-found");
+    await officer.page.fill("#find-id", "123");
+    await Promise.all([officer.page.waitForLoadState("load"), officer.page.click("main form.search button")]);
+    expect((await officer.page.locator(".warning[role=status]").textContent()).includes("12 chữ số"), "a bad ID number is explained");
     await officer.page.fill("#applicant\\.name", "Trần Văn Bảy");
     // Fill every required declaration field with something valid for its type.
     for (const input of await officer.page.locator("main form [required]").all()) {
@@ -347,7 +358,7 @@ try {
     const firstDoc = officer.page.locator("input[name=doc]").first();
     if ((await firstDoc.count()) > 0) await firstDoc.check();
     await officer.page.setInputFiles("#cfile", { name: "ban-quet.pdf", mimeType: "application/pdf", buffer: PDF });
-    await Promise.all([officer.page.waitForURL(/phieu-tiep-nhan/), officer.page.click("main form button[type=submit]")]);
+    await Promise.all([officer.page.waitForURL(/phieu-tiep-nhan/), officer.page.click("main form.stack button[type=submit]")]);
     const status = (await officer.page.locator("dl.facts dd").nth(5).textContent()).trim();
     expect(status === "Đã tiếp nhận", `counter dossier status ${status}`);
     expect((await officer.page.locator(".qr svg").count()) === 1, "receipt has its QR code");

@@ -114,9 +114,40 @@ impl Applicant {
     }
 }
 
+/// An identity number typed to find a returning applicant: a citizen's 12 digits or an
+/// organisation's tax code (10–14 digits and dashes), spaces removed.
+pub fn id_number_query(input: &str) -> Result<String, DomainError> {
+    let id: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let citizen = id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
+    let organisation = (10..=14).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && id.bytes().next().is_some_and(|b| b.is_ascii_digit());
+    if citizen || organisation {
+        Ok(id)
+    } else {
+        Err(DomainError::invalid(
+            "id_number",
+            "Số định danh cá nhân (12 chữ số) hoặc mã số thuế không hợp lệ",
+            "expected a 12-digit personal ID number or a tax code",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_number_queries_are_checked_and_compacted() {
+        assert_eq!(
+            id_number_query(" 079 199 012 345 ").unwrap(),
+            "079199012345"
+        );
+        assert_eq!(id_number_query("0312345678-001").unwrap(), "0312345678-001");
+        for bad in ["", "079199", "07919901234x", "-312345678", "'; drop table"] {
+            assert!(id_number_query(bad).is_err(), "{bad:?}");
+        }
+    }
 
     fn a(name: &str, id: Option<&str>) -> Applicant {
         Applicant {

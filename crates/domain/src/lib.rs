@@ -19,7 +19,7 @@ pub mod status;
 pub mod text;
 pub mod time;
 
-pub use applicant::{Applicant, ApplicantKind};
+pub use applicant::{Applicant, ApplicantKind, id_number_query};
 pub use catalog::{Catalog, Channel, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion};
 pub use code::DossierCode;
 pub use command::{Command, PauseKind, ReturnMethod, Satisfaction};

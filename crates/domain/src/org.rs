@@ -205,9 +205,22 @@ impl Subject {
 
     /// Agencies in which the officer holds any role.
     pub fn agencies(&self) -> Vec<&str> {
+        self.agencies_where(|_| true)
+    }
+
+    /// Agencies in which the officer holds `role`.
+    pub fn agencies_with(&self, role: Role) -> Vec<&str> {
+        self.agencies_where(|r| r == role)
+    }
+
+    fn agencies_where(&self, keep: impl Fn(Role) -> bool) -> Vec<&str> {
         match self {
             Self::Officer { roles, .. } => {
-                let mut v: Vec<&str> = roles.iter().map(|r| r.agency.as_str()).collect();
+                let mut v: Vec<&str> = roles
+                    .iter()
+                    .filter(|r| keep(r.role))
+                    .map(|r| r.agency.as_str())
+                    .collect();
                 v.sort_unstable();
                 v.dedup();
                 v

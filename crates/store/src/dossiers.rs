@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use motcua_domain::dossier::local_day;
-use motcua_domain::{ActionKind, Decision, Dossier, DossierCode, DossierEvent, Status};
+use motcua_domain::{ActionKind, Applicant, Decision, Dossier, DossierCode, DossierEvent, Status};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -224,6 +224,7 @@ fn row_args(d: &Dossier) -> Result<Vec<Arg>, StoreError> {
         }),
         !d.status.is_terminal(),
         d.receiving_agency != d.handling_agency,
+        d.applicant.id_number.clone(),
     ]))
 }
 
@@ -291,7 +292,7 @@ fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) 
 
 const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
     assignee, owner, helper, applicant_name, submitted_at, received_at, due_at, completed_at, returned_at, \
-    extended, version, doc, timeliness, is_open, forwarded";
+    extended, version, doc, timeliness, is_open, forwarded, applicant_id";
 
 impl Store {
     /// Saves a new dossier, giving it the receiving agency's next number of the day.
@@ -336,7 +337,7 @@ impl Store {
                     d.code = DossierCode::new(&d.receiving_agency, day, seq);
                     let mut conn = batch.conn();
                     conn.exec(
-                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)"),
+                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)"),
                         &row_args(&d)?,
                     )
                     .await?;
@@ -387,7 +388,7 @@ impl Store {
                              receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
                              owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
                              due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
-                             doc = $19, timeliness = $20, is_open = $21, forwarded = $22 WHERE code = $1 AND version = $23",
+                             doc = $19, timeliness = $20, is_open = $21, forwarded = $22, applicant_id = $23 WHERE code = $1 AND version = $24",
                             &args,
                         )
                         .await?;
@@ -468,6 +469,42 @@ impl Store {
             }
         }
         Ok((out, more))
+    }
+
+    /// The applicant as last recorded for identity number `id_number` on a dossier filed
+    /// at one of `agencies` (counter reception of a returning applicant), with that
+    /// dossier's code. Only those agencies' dossiers are read: an officer learns nothing
+    /// from dossiers filed elsewhere.
+    pub async fn latest_applicant(
+        &self,
+        id_number: &str,
+        agencies: &[&str],
+    ) -> Result<Option<(String, Applicant)>, StoreError> {
+        if agencies.is_empty() {
+            return Ok(None);
+        }
+        let marks: Vec<String> = (2..=agencies.len() + 1).map(|k| format!("${k}")).collect();
+        let mut params = vec![Arg::from(id_number)];
+        params.extend(agencies.iter().map(|a| Arg::from(*a)));
+        let mut rc = self.read().await?;
+        let row = rc
+            .conn()
+            .opt(
+                &format!(
+                    "SELECT code, doc FROM dossiers WHERE applicant_id = $1 \
+                     AND receiving_agency IN ({}) ORDER BY submitted_at DESC, code DESC LIMIT 1",
+                    marks.join(",")
+                ),
+                &params,
+            )
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let doc: Value = serde_json::from_str(&row.text("doc")?)?;
+        let applicant: Applicant =
+            serde_json::from_value(doc.get("applicant").cloned().unwrap_or(Value::Null))?;
+        Ok(Some((row.text("code")?, applicant)))
     }
 
     /// A page of dossier summaries: open ones first, most urgent first.
@@ -674,13 +711,13 @@ impl Store {
                     let mut conn = batch.conn();
                     for chunk in dossiers.chunks(500) {
                         let mut sql = format!("INSERT INTO dossiers ({COLUMNS}) VALUES ");
-                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 22);
+                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 23);
                         for (i, d) in chunk.iter().enumerate() {
                             if i > 0 {
                                 sql.push(',');
                             }
                             sql.push('(');
-                            let marks: Vec<String> = (1..=22).map(|k| format!("${}", i * 22 + k)).collect();
+                            let marks: Vec<String> = (1..=23).map(|k| format!("${}", i * 23 + k)).collect();
                             sql.push_str(&marks.join(","));
                             sql.push(')');
                             args.extend(row_args(d)?);

@@ -333,6 +333,12 @@ counter-documents = Documents received (originals)
 counter-scans = Scans of documents
 counter-receive = Receive application
 counter-reattach = The files you chose were not saved. Choose them again.
+counter-find = Find an applicant who filed before
+counter-find-hint = Personal ID number (12 digits) or tax code; the details from their latest dossier at your agency are filled in for you to check.
+counter-find-button = Find
+counter-found = Applicant details filled in from dossier { $code }. Check them against the ID document.
+counter-not-found = No dossier with this ID number at your agency yet; please enter the applicant's details.
+counter-find-invalid = A personal ID number has 12 digits (or enter a valid tax code).
 assisted-title = Apply online for a citizen
 
 approvals-waiting = Applications awaiting approval

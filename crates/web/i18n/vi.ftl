@@ -314,6 +314,12 @@ counter-documents = Giấy tờ đã nhận (bản chính)
 counter-scans = Bản quét giấy tờ
 counter-receive = Tiếp nhận hồ sơ
 counter-reattach = Các tệp đã chọn chưa được lưu; vui lòng chọn lại tệp.
+counter-find = Tìm người nộp đã từng nộp hồ sơ
+counter-find-hint = Số định danh cá nhân (12 chữ số) hoặc mã số thuế; thông tin lần nộp gần nhất tại cơ quan sẽ được điền sẵn để kiểm tra lại.
+counter-find-button = Tìm
+counter-found = Đã điền thông tin người nộp từ hồ sơ { $code }. Vui lòng đối chiếu với giấy tờ tùy thân.
+counter-not-found = Chưa có hồ sơ nào của số định danh này tại cơ quan; vui lòng nhập thông tin người nộp.
+counter-find-invalid = Số định danh cá nhân phải gồm 12 chữ số (hoặc mã số thuế hợp lệ).
 assisted-title = Nộp hồ sơ trực tuyến cho người dân
 
 approvals-waiting = Hồ sơ chờ phê duyệt

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
             get(api::documents::dossier_form),
         )
         .route("/agencies/{agency}/register", get(api::documents::register))
+        .route("/applicants/find", post(api::applicants::find))
         .route("/lookup/{code}", get(api::dossiers::lookup))
         .fallback(not_found);
     Router::new()

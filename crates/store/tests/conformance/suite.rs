@@ -820,3 +820,82 @@ async fn queue_merge_matches_the_full_order_and_caps_the_count() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_returning_applicant_is_found_only_at_the_officers_agencies() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let id = "001099012345";
+        let first = r.new_dossier("citizen", at("2026-10-08 09:00"), A);
+        b.store
+            .create_dossier(first, RequestMeta::default())
+            .await
+            .unwrap();
+        let mut moved = r.new_dossier("citizen", at("2026-10-09 09:00"), A);
+        moved.applicant.address = Some("Ấp Láng Cát, xã Bình Giã".into());
+        moved.applicant.phone = Some("0912345678".into());
+        let moved = b
+            .store
+            .create_dossier(moved, RequestMeta::default())
+            .await
+            .unwrap();
+        // A later dossier elsewhere: invisible from A.
+        let mut elsewhere = r.new_dossier("citizen", at("2026-10-10 09:00"), B);
+        elsewhere.applicant.address = Some("Thôn Đức Mỹ".into());
+        let elsewhere = b
+            .store
+            .create_dossier(elsewhere, RequestMeta::default())
+            .await
+            .unwrap();
+
+        let (code, found) = b.store.latest_applicant(id, &[A]).await.unwrap().unwrap();
+        assert_eq!(code, moved.code.as_str(), "{}", b.name);
+        assert_eq!(found.name, "Nguyễn Văn An");
+        assert_eq!(found.address.as_deref(), Some("Ấp Láng Cát, xã Bình Giã"));
+        assert_eq!(found.phone.as_deref(), Some("0912345678"));
+        let (code, _) = b
+            .store
+            .latest_applicant(id, &[A, B])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(code, elsewhere.code.as_str());
+        assert!(b.store.latest_applicant(id, &[]).await.unwrap().is_none());
+        assert!(
+            b.store
+                .latest_applicant("079199000000", &[A, B])
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // A state change keeps the number searchable; a bulk import carries it too.
+        let d = r.decide(
+            &moved,
+            "officer",
+            at("2026-10-09 10:00"),
+            "receive",
+            json!({}),
+        );
+        b.store.apply(d, RequestMeta::default()).await.unwrap();
+        let (code, _) = b.store.latest_applicant(id, &[A]).await.unwrap().unwrap();
+        assert_eq!(code, moved.code.as_str());
+        let mut imported = r.new_dossier("citizen", at("2026-09-01 09:00"), B);
+        imported.applicant.id_number = Some("079199000001".into());
+        imported.code = motcua_domain::DossierCode::parse("H79.50.02-260901-0001").unwrap();
+        b.store
+            .import_dossiers(vec![imported], "test", at("2026-10-05 09:00"))
+            .await
+            .unwrap();
+        let (code, _) = b
+            .store
+            .latest_applicant("079199000001", &[B])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(code, "H79.50.02-260901-0001");
+        b
+    })
+    .await;
+}

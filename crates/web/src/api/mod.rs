@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Handlers read as a checklist: parse, check who may,
 //! let the domain decide, store, answer.
 
+pub mod applicants;
 pub mod attachments;
 pub mod documents;
 pub mod dossiers;

@@ -909,6 +909,8 @@ struct CounterPage<'a> {
     declaration: Vec<FieldView>,
     documents: Vec<(String, bool)>,
     errors: Vec<(String, String)>,
+    /// What finding the applicant gave: (found, message).
+    found: Option<(bool, String)>,
 }
 
 fn counter_agencies(state: &AppState, subject: &Subject) -> Vec<(String, String)> {
@@ -933,7 +935,6 @@ fn counter_agencies(state: &AppState, subject: &Subject) -> Vec<(String, String)
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 fn counter_page(
     state: &AppState,
     ui: &Ui,
@@ -941,6 +942,7 @@ fn counter_page(
     code: &str,
     posted: &[(String, String)],
     errors: &BTreeMap<String, String>,
+    found: Option<(bool, String)>,
 ) -> UiResult<Response> {
     let catalog = state.catalog();
     let p = catalog.get(code).ok_or_else(|| UiError::not_found(ui))?;
@@ -989,8 +991,63 @@ fn counter_page(
                 )
             })
             .collect(),
+        found,
     };
     render(ui, &page)
+}
+
+/// Counter reception: finds a returning applicant by identity number and fills the
+/// page with the details last recorded at the officer's agencies (a post, so the number
+/// stays out of URLs and history).
+pub async fn counter_find(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> UiResult<Response> {
+    let posted = forms::pairs(&body);
+    ui.check_csrf(forms::get(&posted, "_csrf"))?;
+    let subject = officer(&ui)?;
+    let typed = forms::get(&posted, "id_number");
+    let (prefill, found) =
+        match crate::api::applicants::find_applicant(&state, &subject, typed).await {
+            Ok(f) => {
+                let a = f.applicant;
+                let prefill: Vec<(String, String)> = [
+                    ("a.name", Some(a.name)),
+                    ("a.id_number", a.id_number),
+                    ("a.phone", a.phone),
+                    ("a.email", a.email),
+                    ("a.address", a.address),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+                .collect();
+                let text = ui.tr.t1("counter-found", "code", &f.dossier);
+                (prefill, (true, text))
+            }
+            Err(e) if e.status() == StatusCode::FORBIDDEN => return Err(api_err(&ui, e)),
+            Err(e) if e.code() == "applicant_not_found" => {
+                let id = motcua_domain::id_number_query(typed).unwrap_or_default();
+                (
+                    vec![("a.id_number".to_owned(), id)],
+                    (false, ui.tr.t("counter-not-found")),
+                )
+            }
+            Err(e) if e.status().is_client_error() => {
+                (Vec::new(), (false, ui.tr.t("counter-find-invalid")))
+            }
+            Err(e) => return Err(api_err(&ui, e)),
+        };
+    counter_page(
+        &state,
+        &ui,
+        &subject,
+        &code,
+        &prefill,
+        &BTreeMap::new(),
+        Some(found),
+    )
 }
 
 /// Counter reception, step 2: applicant, declaration, papers received, scans.
@@ -1000,7 +1057,7 @@ pub async fn counter_form(
     Path(code): Path<String>,
 ) -> UiResult<Response> {
     let subject = officer(&ui)?;
-    counter_page(&state, &ui, &subject, &code, &[], &BTreeMap::new())
+    counter_page(&state, &ui, &subject, &code, &[], &BTreeMap::new(), None)
 }
 
 /// Receives at the counter: the dossier is received at once (the clock starts), the
@@ -1134,7 +1191,7 @@ async fn counter_create(
             .map_err(|e| api_err(ui, e))?)),
         Err(e) if !e.issues().is_empty() => {
             let errors = forms::issues_by_key(&e.issues());
-            let mut resp = counter_page(state, ui, subject, code, posted, &errors)?;
+            let mut resp = counter_page(state, ui, subject, code, posted, &errors, None)?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(Err(resp))
         }

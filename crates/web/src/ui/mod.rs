@@ -60,6 +60,10 @@ pub fn routes() -> Router<AppState> {
             "/can-bo/tiep-nhan/{code}",
             get(desk::counter_form).post(desk::counter_receive),
         )
+        .route(
+            "/can-bo/tiep-nhan/{code}/tim-nguoi-nop",
+            post(desk::counter_find),
+        )
         .route("/can-bo/nop-ho", get(desk::assisted_pick))
         .route("/can-bo/ho-so/{code}", get(desk::dossier))
         .route("/can-bo/ho-so/{code}/phieu-tiep-nhan", get(desk::receipt))

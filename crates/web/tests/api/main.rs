@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod applicants;
 mod bad_input;
 mod documents;
 mod i18n;
