@@ -900,9 +900,20 @@ fn require_any(subject: &Subject, options: &[(Role, &str)]) -> Result<Role, Doma
             return Ok(role);
         }
     }
-    let first = options.first().map_or("", |o| o.1);
-    let roles: Vec<Role> = options.iter().map(|o| o.0).collect();
-    require_role(subject, &roles, first)
+    // Only the error is built here: re-checking the roles at one agency would let a role
+    // held at the receiving agency pass where the rule names the handling one.
+    let names: Vec<String> = options
+        .iter()
+        .map(|(role, agency)| format!("{} tại cơ quan {agency}", role.label_vi()))
+        .collect();
+    let names_en: Vec<String> = options
+        .iter()
+        .map(|(role, agency)| format!("{} in agency {agency}", role.as_str()))
+        .collect();
+    Err(DomainError::not_allowed(
+        format!("cần vai trò {}", names.join(" hoặc ")),
+        format!("needs role {}", names_en.join(" or ")),
+    ))
 }
 
 /// Checks a unit and/or assignee against the handling agency; the unit defaults to

@@ -10,4 +10,5 @@
 
 mod fixture;
 mod lifecycle;
+mod matrix;
 mod rules;

@@ -9,6 +9,7 @@
 )]
 
 mod applicants;
+mod authz;
 mod bad_input;
 mod documents;
 mod i18n;
