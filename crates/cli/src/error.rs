@@ -58,10 +58,14 @@ pub enum CliError {
         detail: String,
     },
     /// The audit chain does not verify.
-    #[error("audit chain broken at entry {seq}")]
+    #[error("audit chain broken at entry {seq} ({count} problem(s))")]
     AuditBroken {
         /// First bad entry.
         seq: i64,
+        /// How many problems were found.
+        count: usize,
+        /// Each problem in Vietnamese, one per line.
+        problems: String,
     },
     /// A benchmark step failed.
     #[error("benchmark: {0}")]
@@ -120,8 +124,8 @@ impl CliError {
             Self::Catalog { origin, detail } => {
                 format!("Danh mục thủ tục “{origin}” không nhập được: {detail}")
             }
-            Self::AuditBroken { seq } => format!(
-                "Nhật ký kiểm tra bị sửa đổi hoặc thiếu: chuỗi băm đứt tại bản ghi số {seq}"
+            Self::AuditBroken { seq, problems, .. } => format!(
+                "Nhật ký kiểm tra bị sửa đổi hoặc thiếu: chuỗi băm đứt tại bản ghi số {seq}\n{problems}"
             ),
             Self::Bench(detail) => format!("Đo hiệu năng thất bại: {detail}"),
             Self::Render(e) => e.message_vi(),

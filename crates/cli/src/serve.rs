@@ -241,8 +241,17 @@ pub async fn audit_verify(db: DbArgs, demo: bool) -> Result<(), CliError> {
     let (database, files) = resolve(&db, &file, demo);
     let store = open(&database, files).await?;
     let report = store.verify_audit().await?;
-    if let Some(seq) = report.broken_at {
-        return Err(CliError::AuditBroken { seq });
+    if let Some(seq) = report.broken_at() {
+        let problems: Vec<String> = report
+            .problems
+            .iter()
+            .map(|p| format!("  - {}", p.describe_vi()))
+            .collect();
+        return Err(CliError::AuditBroken {
+            seq,
+            count: report.problems.len(),
+            problems: problems.join("\n"),
+        });
     }
     println!(
         "audit chain OK: {} entries, head {}",

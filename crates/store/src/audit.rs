@@ -1,63 +1,56 @@
 //! Reading and verifying the audit chain.
 
-use motcua_domain::audit::{AuditEntry, GENESIS, VerifyReport, entry_hash};
+use motcua_domain::audit::{AuditEntry, MOVE_WINDOW, Verifier, VerifyReport};
 
 use crate::Store;
 use crate::error::StoreError;
-use crate::sql::args;
+use crate::sql::{Row, args};
 
 impl Store {
-    /// Walks the whole audit chain in pages and checks every link and the head.
+    /// Walks the whole audit chain in pages, checks every link and the head, and names
+    /// every edited, missing or moved entry (see [`Verifier`]).
     pub async fn verify_audit(&self) -> Result<VerifyReport, StoreError> {
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
-        let mut report = VerifyReport {
-            head: GENESIS.to_owned(),
-            ..VerifyReport::default()
-        };
-        let mut prev = GENESIS.to_owned();
-        let mut next_seq: i64 = 1;
+        let mut v = Verifier::default();
+        let mut from: i64 = 1;
         loop {
             let rows = conn
                 .all(
                     "SELECT seq, at, actor, action, target, ip, details, hash FROM audit_log \
                      WHERE seq >= $1 ORDER BY seq LIMIT 5000",
-                    &args![next_seq],
+                    &args![from],
                 )
                 .await?;
-            if rows.is_empty() {
+            let Some(last) = rows.last() else {
                 break;
-            }
+            };
+            from = last.int("seq")? + 1;
             for r in &rows {
-                let entry = AuditEntry {
-                    seq: r.int("seq")?,
-                    at: r.time("at")?,
-                    actor: r.text("actor")?,
-                    action: r.text("action")?,
-                    target: r.text("target")?,
-                    ip: r.opt_text("ip")?,
-                    details: r.text("details")?,
-                };
-                let stored = r.text("hash")?;
-                if entry.seq != next_seq || entry_hash(&prev, &entry) != stored {
-                    report.broken_at = Some(next_seq);
-                    return Ok(report);
+                let (entry, stored) = read_entry(r)?;
+                if v.links(&entry, &stored) {
+                    v.push(&entry, &stored, &[]);
+                    continue;
                 }
-                report.checked += 1;
-                next_seq += 1;
-                prev = stored;
+                // Rare: fetch the neighbours to tell a moved entry from an edited one.
+                let near = conn
+                    .all(
+                        "SELECT seq, hash FROM audit_log WHERE seq BETWEEN $1 AND $2",
+                        &args![entry.seq - MOVE_WINDOW - 1, entry.seq + MOVE_WINDOW + 1],
+                    )
+                    .await?;
+                let window = near
+                    .iter()
+                    .map(|n| Ok((n.int("seq")?, n.text("hash")?)))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                v.push(&entry, &stored, &window);
             }
         }
         // The head must point at the last entry: a truncated tail is tampering too.
         let head = conn
             .one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
             .await?;
-        if head.int("seq")? != next_seq - 1 || head.text("hash")? != prev {
-            report.broken_at = Some(next_seq);
-            return Ok(report);
-        }
-        report.head = prev;
-        Ok(report)
+        Ok(v.finish(head.int("seq")?, &head.text("hash")?))
     }
 
     /// Number of audit entries.
@@ -68,4 +61,19 @@ impl Store {
             .await?
             .int("n")
     }
+}
+
+fn read_entry(r: &Row) -> Result<(AuditEntry, String), StoreError> {
+    Ok((
+        AuditEntry {
+            seq: r.int("seq")?,
+            at: r.time("at")?,
+            actor: r.text("actor")?,
+            action: r.text("action")?,
+            target: r.text("target")?,
+            ip: r.opt_text("ip")?,
+            details: r.text("details")?,
+        },
+        r.text("hash")?,
+    ))
 }

@@ -1,5 +1,6 @@
 use bytes::Bytes;
 use futures::stream;
+use motcua_domain::audit::AuditProblem;
 use motcua_domain::{Status, time::to_local};
 use motcua_store::{
     AttachmentOwner, DossierFilter, NewAttachment, PutError, RequestMeta, StoreError,
@@ -124,7 +125,7 @@ async fn concurrent_filings_get_gapless_unique_numbers() {
             assert_eq!(codes, expected, "{} {agency}", b.name);
         }
         let report = b.store.verify_audit().await.unwrap();
-        assert_eq!(report.broken_at, None);
+        assert_eq!(report.broken_at(), None);
         assert_eq!(
             report.checked, 302,
             "{}: 300 filings + org + catalog",
@@ -169,7 +170,7 @@ async fn stale_version_is_a_conflict_and_changes_nothing() {
         assert_eq!(back.events.len(), 2);
         assert_eq!(back.version, 2);
         let audit = b.store.verify_audit().await.unwrap();
-        assert_eq!(audit.broken_at, None);
+        assert_eq!(audit.broken_at(), None);
         assert_eq!(audit.checked, 4, "org, catalog, filing, one change");
         b
     })
@@ -284,14 +285,67 @@ async fn audit_chain_detects_tampering() {
                 .unwrap();
         }
         let ok = b.store.verify_audit().await.unwrap();
-        assert_eq!((ok.checked, ok.broken_at), (7, None), "{}", b.name);
+        assert_eq!((ok.checked, ok.broken_at()), (7, None), "{}", b.name);
         tamper(&b, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 4").await;
         assert_eq!(
-            b.store.verify_audit().await.unwrap().broken_at,
-            Some(4),
+            b.store.verify_audit().await.unwrap().problems,
+            vec![AuditProblem::Edited { seq: 4 }],
+            "{}: the edited entry, and only it",
+            b.name
+        );
+        tamper(&b, "DELETE FROM audit_log WHERE seq = 6").await;
+        assert_eq!(
+            b.store.verify_audit().await.unwrap().problems,
+            vec![
+                AuditProblem::Edited { seq: 4 },
+                AuditProblem::Missing { from: 6, to: 6 }
+            ],
             "{}",
             b.name
         );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reordered_audit_entries_are_named() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        for _ in 0..6 {
+            let d = r.new_dossier("citizen", at("2026-10-08 09:00"), A);
+            b.store
+                .create_dossier(d, RequestMeta::default())
+                .await
+                .unwrap();
+        }
+        // Entries 4 and 5 swap places: their numbers follow, as if the log had been
+        // re-sorted.
+        for sql in [
+            "UPDATE audit_log SET seq = -4 WHERE seq = 4",
+            "UPDATE audit_log SET seq = 4 WHERE seq = 5",
+            "UPDATE audit_log SET seq = 5 WHERE seq = -4",
+        ] {
+            tamper(&b, sql).await;
+        }
+        let report = b.store.verify_audit().await.unwrap();
+        assert_eq!(
+            report.problems,
+            vec![
+                AuditProblem::Moved {
+                    seq: 4,
+                    original: 5
+                },
+                AuditProblem::Moved {
+                    seq: 5,
+                    original: 4
+                }
+            ],
+            "{}",
+            b.name
+        );
+        assert_eq!(report.checked, 8);
         b
     })
     .await;
@@ -303,8 +357,8 @@ async fn truncating_the_audit_tail_is_detected() {
         seed(&b.store).await;
         tamper(&b, "DELETE FROM audit_log WHERE seq = 2").await;
         assert_eq!(
-            b.store.verify_audit().await.unwrap().broken_at,
-            Some(2),
+            b.store.verify_audit().await.unwrap().problems,
+            vec![AuditProblem::Truncated { last: 1, head: 2 }],
             "{}",
             b.name
         );
@@ -709,7 +763,7 @@ async fn usage_verdict_counts_amendments_and_bulk_import() {
             .await
             .unwrap();
         assert_eq!(next.code.as_str(), "H79.50.01-260901-0008", "{}", b.name);
-        assert_eq!(b.store.verify_audit().await.unwrap().broken_at, None);
+        assert_eq!(b.store.verify_audit().await.unwrap().broken_at(), None);
         b
     })
     .await;

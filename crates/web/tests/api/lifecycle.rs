@@ -303,7 +303,7 @@ async fn holiday_pause_and_late_apology(app: TestApp) {
 
     // Every change is in the audit chain.
     let audit = app.store.verify_audit().await.unwrap();
-    assert_eq!(audit.broken_at, None);
+    assert_eq!(audit.broken_at(), None);
 }
 
 #[tokio::test]
