@@ -66,7 +66,7 @@ paths = {
  "/api/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
  "/api/v1/auth/login": {"post": {"summary": "Log in with a local account", "operationId": "login", "tags": ["auth"],
    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("LoginRequest")}}},
-   "responses": {"200": ok("Session opened; send `Authorization: Bearer <token>`", ref("LoginResponse")), "401": err("invalid_credentials"), "400": common["400"]}}},
+   "responses": {"200": ok("Session opened; send `Authorization: Bearer <token>`", ref("LoginResponse")), "401": err("invalid_credentials"), "400": common["400"], "429": err("too_many_attempts: 5 failures for the account or 30 from the address within 15 minutes; the message says how long to wait")}}},
  "/api/v1/me": {"get": {"summary": "The logged-in account", "operationId": "me", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("Account", ref("Account")), "401": common["401"]}}},
  "/api/v1/procedures": {"get": {"summary": "Search procedures (accent- and case-insensitive)", "operationId": "searchProcedures", "tags": ["catalog"],
    "parameters": [{"name": "q", "in": "query", "schema": S, "description": "e.g. `khai sinh`, `đăng ký khai sinh`"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],

@@ -17,6 +17,7 @@ pub mod org;
 pub mod policy;
 pub mod status;
 pub mod text;
+pub mod throttle;
 pub mod time;
 
 pub use applicant::{Applicant, ApplicantKind, id_number_query};

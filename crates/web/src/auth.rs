@@ -73,6 +73,7 @@ pub async fn check_credentials(
     state: &AppState,
     username: &str,
     password: &str,
+    meta: &crate::api::Meta,
 ) -> ApiResult<Account> {
     let username = username.trim();
     if username.is_empty() {
@@ -84,6 +85,37 @@ pub async fn check_credentials(
         )
         .on_field("username"));
     }
+    // Throttled before the password is even hashed: a locked key costs nothing.
+    let now = state.now();
+    let account_key = username.to_lowercase();
+    let address_key = meta.ip().unwrap_or("unknown").to_owned();
+    let locked = state.logins(|t| {
+        t.account
+            .check(&account_key, now)
+            .and(t.address.check(&address_key, now))
+    });
+    if let Err(wait) = locked {
+        let minutes = (wait.num_seconds() + 59) / 60;
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."),
+            format!("too many failed logins: try again in {minutes} minute(s)"),
+        ));
+    }
+    let result = verify_login(state, username, password).await;
+    state.logins(|t| match &result {
+        Ok(_) => t.account.succeeded(&account_key),
+        Err(e) if e.status().is_client_error() => {
+            t.account.failed(&account_key, now);
+            t.address.failed(&address_key, now);
+        }
+        Err(_) => {}
+    });
+    result
+}
+
+async fn verify_login(state: &AppState, username: &str, password: &str) -> ApiResult<Account> {
     let found = state.store().account_for_login(username).await?;
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W3bqXp4R8fVVm9yC3c1wq3gq5S+q8J2bJvQ0xv6y0Ak";
     let phc = found
@@ -131,7 +163,7 @@ pub async fn login(
     body: crate::api::JsonBody<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let LoginRequest { username, password } = body.0;
-    let account = check_credentials(&state, &username, &password).await?;
+    let account = check_credentials(&state, &username, &password, &meta).await?;
     let (token, expires) = open_session(&state, &account, &meta).await?;
     Ok(Json(LoginResponse {
         token,

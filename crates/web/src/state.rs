@@ -84,6 +84,18 @@ struct Inner {
     calendar_base: WorkCalendar,
     /// Most used procedure codes and when they were counted.
     popular: std::sync::Mutex<Option<Counted>>,
+    /// Failed logins per account and per client address (in this process: behind a
+    /// load balancer each instance counts its own).
+    logins: std::sync::Mutex<LoginThrottle>,
+}
+
+/// Failed logins per account and per client address.
+#[derive(Debug)]
+pub struct LoginThrottle {
+    /// Per account (lower-cased username).
+    pub account: motcua_domain::throttle::Throttle,
+    /// Per client address.
+    pub address: motcua_domain::throttle::Throttle,
 }
 
 /// Shared application state (cheap to clone).
@@ -124,10 +136,29 @@ impl AppState {
                 engine: Arc::new(motcua_render::Engine::new()),
                 wording: Arc::new(wording),
                 popular: std::sync::Mutex::new(None),
+                logins: std::sync::Mutex::new(LoginThrottle {
+                    account: motcua_domain::throttle::Throttle::new(
+                        motcua_domain::throttle::ThrottleRule::ACCOUNT,
+                    ),
+                    address: motcua_domain::throttle::Throttle::new(
+                        motcua_domain::throttle::ThrottleRule::ADDRESS,
+                    ),
+                }),
             }),
         };
         state.reload_calendar().await?;
         Ok(state)
+    }
+
+    /// Runs `f` on the login throttle (a poisoned lock is taken over: the counts are
+    /// plain data and stay usable).
+    pub fn logins<T>(&self, f: impl FnOnce(&mut LoginThrottle) -> T) -> T {
+        let mut guard = self
+            .inner
+            .logins
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
     }
 
     /// The PDF engine.

@@ -25,6 +25,11 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// The client's address, when known.
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+
     /// As the store wants it.
     pub fn request(&self) -> RequestMeta {
         RequestMeta {

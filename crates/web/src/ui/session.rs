@@ -319,22 +319,22 @@ pub async fn login(
     meta: Meta,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> UiResult<Response> {
-    let account = match crate::auth::check_credentials(&state, &form.username, &form.password).await
-    {
-        Ok(a) => a,
-        Err(e) if e.status().is_client_error() => {
-            let page = LoginPage {
-                ui: &ui,
-                next: local_path(form.next.as_deref()),
-                username: &form.username,
-                error: Some(e.message().to_owned()),
-            };
-            let mut resp = render(&ui, &page)?;
-            *resp.status_mut() = StatusCode::UNAUTHORIZED;
-            return Ok(resp);
-        }
-        Err(e) => return Err(UiError::from_api(&ui, e)),
-    };
+    let account =
+        match crate::auth::check_credentials(&state, &form.username, &form.password, &meta).await {
+            Ok(a) => a,
+            Err(e) if e.status().is_client_error() => {
+                let page = LoginPage {
+                    ui: &ui,
+                    next: local_path(form.next.as_deref()),
+                    username: &form.username,
+                    error: Some(e.message().to_owned()),
+                };
+                let mut resp = render(&ui, &page)?;
+                *resp.status_mut() = StatusCode::UNAUTHORIZED;
+                return Ok(resp);
+            }
+            Err(e) => return Err(UiError::from_api(&ui, e)),
+        };
     let (token, _) = crate::auth::open_session(&state, &account, &meta)
         .await
         .map_err(|e| UiError::from_api(&ui, e))?;

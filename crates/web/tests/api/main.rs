@@ -15,6 +15,7 @@ mod documents;
 mod i18n;
 mod lifecycle;
 mod openapi;
+mod throttle;
 
 use std::sync::{Arc, OnceLock};
 

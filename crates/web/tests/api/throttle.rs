@@ -1,0 +1,69 @@
+//! Password guessing: an account is locked after 5 failures in 15 minutes (even the
+//! right password waits), an address after 30 across accounts; both with a clear 429.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::{TestApp, spawn_app};
+
+async fn attempt(app: &TestApp, user: &str, password: &str) -> (StatusCode, Option<String>) {
+    let (s, v) = app
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": user, "password": password}),
+        )
+        .await;
+    (s, v["code"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_account_and_per_address() {
+    let app = spawn_app("sqlite").await.unwrap();
+    app.set_time("2026-10-08 09:00");
+    for _ in 0..5 {
+        assert_eq!(
+            attempt(&app, "officer", "sai").await,
+            (StatusCode::UNAUTHORIZED, Some("invalid_credentials".into()))
+        );
+    }
+    // Locked: the right password is refused too, with the wait in the message.
+    let (s, v) = app
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": "Officer", "password": "demo"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
+        "case does not dodge the lock: {v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("15 phút"), "{v}");
+    // Another account from the same address is not locked yet.
+    app.login("citizen").await;
+    // Fifteen minutes later the account opens again, and a success clears its count.
+    app.set_time("2026-10-08 09:15");
+    app.login("officer").await;
+    assert_eq!(
+        attempt(&app, "officer", "sai").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Many accounts from one address: the address is locked after 30 failures.
+    app.set_time("2026-10-08 10:00");
+    for i in 0..30 {
+        let (s, _) = attempt(&app, &format!("nobody{i}"), "x").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    assert_eq!(
+        attempt(&app, "leader", "demo").await,
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("too_many_attempts".into())
+        )
+    );
+    app.set_time("2026-10-08 10:15");
+    app.login("leader").await;
+}
