@@ -68,6 +68,8 @@ paths = {
    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("LoginRequest")}}},
    "responses": {"200": ok("Session opened; send `Authorization: Bearer <token>`", ref("LoginResponse")), "401": err("invalid_credentials"), "400": common["400"], "429": err("too_many_attempts: 5 failures for the account or 30 from the address within 15 minutes; the message says how long to wait")}}},
  "/api/v1/me": {"get": {"summary": "The logged-in account", "operationId": "me", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("Account", ref("Account")), "401": common["401"]}}},
+ "/api/v1/me/export": {"get": {"summary": "A citizen's own data as a zip: account, every dossier they filed with its history, every attached file; the export is audited", "operationId": "exportMyData", "tags": ["auth"], "security": AUTH,
+   "responses": {"200": {"description": "The archive", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}, "401": common["401"], "403": err("forbidden: officers have no dossiers of their own"), "413": err("export_too_large")}}},
  "/api/v1/procedures": {"get": {"summary": "Search procedures (accent- and case-insensitive)", "operationId": "searchProcedures", "tags": ["catalog"],
    "parameters": [{"name": "q", "in": "query", "schema": S, "description": "e.g. `khai sinh`, `đăng ký khai sinh`"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
    "responses": {"200": ok("Matches, best first", ref("ProcedureList")), "400": common["400"]}}},

@@ -274,6 +274,11 @@ try {
     await shoot(citizen.page, "my-dossiers");
     const waiting = await citizen.page.locator(".warning", { hasText: "Bản sao giấy tờ tùy thân của mẹ" }).count();
     expect(waiting === 1, "the citizen sees what to add");
+    const [exported] = await Promise.all([
+      citizen.page.waitForEvent("download"),
+      citizen.page.click("a[href='/ho-so-cua-toi/du-lieu.zip']"),
+    ]);
+    expect(readFileSync(await exported.path()).subarray(0, 2).toString() === "PK", "the citizen downloads their data as a zip");
     await citizen.page.goto(`/ho-so-cua-toi/${code}`);
     await expectPdf(citizen.page, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "the citizen downloads the supplement request");
     await citizen.page.fill("#note", "Đã bổ sung bản sao căn cước của mẹ");

@@ -2,9 +2,12 @@
 
 use motcua_domain::audit::{AuditEntry, MOVE_WINDOW, Verifier, VerifyReport};
 
-use crate::Store;
+use chrono::{DateTime, Utc};
+
 use crate::error::StoreError;
 use crate::sql::{Row, args};
+use crate::writer::AuditDraft;
+use crate::{RequestMeta, Store};
 
 impl Store {
     /// Walks the whole audit chain in pages, checks every link and the head, and names
@@ -51,6 +54,35 @@ impl Store {
             .one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
             .await?;
         Ok(v.finish(head.int("seq")?, &head.text("hash")?))
+    }
+
+    /// Records an access that changes nothing (an export of personal data, a read)
+    /// in the audit chain, committed before it returns.
+    pub async fn record_access(
+        &self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+        at: DateTime<Utc>,
+        meta: RequestMeta,
+    ) -> Result<(), StoreError> {
+        let (actor, action, target) = (actor.to_owned(), action.to_owned(), target.to_owned());
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    batch.audit(AuditDraft {
+                        at,
+                        actor,
+                        action,
+                        target,
+                        ip: meta.ip,
+                        details,
+                    });
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Number of audit entries.

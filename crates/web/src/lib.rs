@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/auth/login", post(auth::login))
         .route("/me", get(auth::me))
+        .route("/me/export", get(api::export::my_data))
         .route("/procedures", get(api::procedures::search))
         .route("/procedures/{code}", get(api::procedures::get))
         .route(

@@ -5,6 +5,7 @@ pub mod applicants;
 pub mod attachments;
 pub mod documents;
 pub mod dossiers;
+pub mod export;
 pub mod procedures;
 pub mod system;
 

@@ -985,6 +985,21 @@ struct MyDossierPage<'a> {
     papers: Vec<(String, String)>,
 }
 
+/// The citizen's data as a zip.
+pub async fn export(State(state): State<AppState>, ui: Ui, meta: Meta) -> UiResult<Response> {
+    let subject = ui.require_login()?.clone();
+    let account = ui.account.clone().ok_or_else(|| UiError::not_found(&ui))?;
+    let (zip, name) = crate::api::export::export_zip(&state, &subject, &account, &meta)
+        .await
+        .map_err(|e| api_err(&ui, e))?;
+    Ok(crate::api::documents::file_response(
+        zip,
+        "application/zip",
+        &name,
+        false,
+    ))
+}
+
 /// A paper of the citizen's dossier as PDF.
 pub async fn paper(
     State(state): State<AppState>,

@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/ho-so-nhap/{id}/nop", post(citizen::file))
         .route("/ho-so-cua-toi", get(citizen::mine))
+        .route("/ho-so-cua-toi/du-lieu.zip", get(citizen::export))
         .route("/ho-so-cua-toi/{code}", get(citizen::detail))
         .route("/ho-so-cua-toi/{code}/bien-nhan", get(citizen::receipt))
         .route("/ho-so-cua-toi/{code}/giay-to/{file}", get(citizen::paper))

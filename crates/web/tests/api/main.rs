@@ -12,6 +12,7 @@ mod applicants;
 mod authz;
 mod bad_input;
 mod documents;
+mod export;
 mod i18n;
 mod lifecycle;
 mod openapi;
