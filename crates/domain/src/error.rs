@@ -165,6 +165,14 @@ pub enum DomainError {
         /// What the content is.
         detected: String,
     },
+    /// An attachment of an accepted type whose content is unsafe to keep or show.
+    #[error("attachment {name:?} refused: {problem:?}")]
+    AttachmentUnsafe {
+        /// File name.
+        name: String,
+        /// What was found.
+        problem: crate::attachment::Unsafe,
+    },
     /// No such attachment.
     #[error("attachment not found")]
     AttachmentNotFound,
@@ -226,6 +234,7 @@ impl DomainError {
             Self::AttachmentEmpty { .. } => "attachment_empty",
             Self::AttachmentTypeNotAllowed { .. } => "attachment_type_not_allowed",
             Self::AttachmentTypeMismatch { .. } => "attachment_type_mismatch",
+            Self::AttachmentUnsafe { problem, .. } => problem.code(),
             Self::AttachmentNotFound => "attachment_not_found",
             Self::Calendar(e) => e.code(),
             Self::Deadline(e) => e.code(),
@@ -245,6 +254,7 @@ impl DomainError {
             | Self::UnknownOfficer { .. }
             | Self::InvalidDossierCode { .. }
             | Self::AttachmentEmpty { .. }
+            | Self::AttachmentUnsafe { .. }
             | Self::Calendar(_) => ErrorKind::Invalid,
             Self::AttachmentTooLarge { .. } => ErrorKind::TooLarge,
             Self::AttachmentTypeNotAllowed { .. } | Self::AttachmentTypeMismatch { .. } => {
@@ -334,6 +344,9 @@ impl DomainError {
             Self::AttachmentTypeMismatch { name, claimed, detected } => format!(
                 "Tệp “{name}” ghi là {claimed} nhưng nội dung là {detected}; vui lòng đính kèm đúng tệp"
             ),
+            Self::AttachmentUnsafe { name, problem } => {
+                format!("Tệp “{name}” không được nhận: {}", problem.message_vi())
+            }
             Self::AttachmentNotFound => "Không tìm thấy tệp đính kèm".to_owned(),
             Self::Calendar(e) => e.message_vi(),
             Self::Deadline(e) => e.message_vi(),

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt, TryStreamExt};
 use motcua_domain::DomainError;
-use motcua_domain::attachment::{SNIFF_BYTES, classify};
+use motcua_domain::attachment::{ContentScanner, SNIFF_BYTES, classify};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
@@ -180,13 +180,18 @@ impl Store {
             .map_err(blob_err)?;
         let mut writer = WriteMultipart::new(upload);
         let mut hasher = Sha256::new();
+        // What the head cannot show (encryption, scripts, appended archives, bombs) is
+        // looked for in every chunk on the way to storage.
+        let mut scanner = ContentScanner::new(file_type);
         let mut size = head.len() as u64;
         hasher.update(&head);
+        scanner.feed(&head);
         writer.write(&head);
         let mut failure: Option<PutError> = None;
         if let Some(chunk) = rest {
             size += chunk.len() as u64;
             hasher.update(&chunk);
+            scanner.feed(&chunk);
             writer.write(&chunk);
         }
         if size > new.max_bytes {
@@ -201,6 +206,7 @@ impl Store {
                         break;
                     }
                     hasher.update(&chunk);
+                    scanner.feed(&chunk);
                     if let Err(e) = writer.wait_for_capacity(4).await {
                         failure = Some(PutError::Store(blob_err(e)));
                         break;
@@ -210,6 +216,11 @@ impl Store {
                 Some(Err(e)) => failure = Some(PutError::Interrupted(e.to_string())),
                 None => break,
             }
+        }
+        if failure.is_none()
+            && let Err(e) = scanner.finish(&new.name, size)
+        {
+            failure = Some(e.into());
         }
         if let Some(f) = failure {
             let _ = writer.abort().await;

@@ -256,6 +256,40 @@ async fn bad_requests_have_codes_and_change_nothing() {
             Some("attachment_type_mismatch")
         )
     );
+    // Accepted types that are unsafe inside: refused with their own codes, and the
+    // checks see across chunk boundaries (the payload sits past the first 8 KiB).
+    let padded = |tail: &[u8]| {
+        let mut f = b"%PDF-1.7\n1 0 obj << >> endobj\n".to_vec();
+        f.resize(20_000, b' ');
+        f.extend_from_slice(tail);
+        f
+    };
+    let mut glued = padded(b"%%EOF\nPK\x03\x04evil");
+    glued.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0\x2e\0\0\0\x10\0\0\0\0\0");
+    for (file, want) in [
+        (
+            padded(b"trailer << /Root 1 0 R /Encrypt 9 0 R >>\n%%EOF\n"),
+            "attachment_encrypted",
+        ),
+        (
+            padded(b"<< /S /JavaScript /JS (this.exportDataObject()) >>\n%%EOF\n"),
+            "attachment_active_content",
+        ),
+        (glued, "attachment_polyglot"),
+    ] {
+        let (s, v) = app
+            .send(upload("ban-quet.pdf", "application/pdf", file), None)
+            .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(want)),
+            "{v}"
+        );
+        assert!(
+            v["message"].as_str().unwrap().contains("ban-quet.pdf"),
+            "{v}"
+        );
+    }
     let (_, list) = app
         .get(
             Some(&citizen),
