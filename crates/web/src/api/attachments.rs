@@ -157,6 +157,7 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     auth: Auth,
+    request: crate::api::Meta,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let d = crate::api::dossiers::visible(&state, &auth.subject, &code).await?;
@@ -165,6 +166,8 @@ pub async fn download(
         .attachment(d.code.as_str(), &id)
         .await?
         .ok_or_else(|| ApiError::from(DomainError::AttachmentNotFound))?;
+    let target = format!("{}/{}", d.code, meta.id);
+    crate::api::audit_read(&state, &auth.subject, "attachment.read", &target, &request).await?;
     let stream = state.store().attachment_stream(&meta).await?;
     let disposition = format!(
         "inline; filename=\"{}\"; filename*=UTF-8''{}",

@@ -100,10 +100,13 @@ pub fn form_of_file(file: &str) -> ApiResult<Form> {
 pub async fn dossier_form(
     State(state): State<AppState>,
     auth: Auth,
+    meta: crate::api::Meta,
     Path((code, file)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let form = form_of_file(&file)?;
     let d = crate::api::dossiers::visible(&state, &auth.subject, &code).await?;
+    let target = format!("{}/{}", d.code, form.as_str());
+    crate::api::audit_read(&state, &auth.subject, "paper.read", &target, &meta).await?;
     let name = format!("{}-{}.pdf", d.code, form.as_str());
     let pdf = form_pdf(&state, d, form).await?;
     Ok(file_response(pdf, "application/pdf", &name, true))
@@ -221,6 +224,7 @@ pub async fn register_file(
 pub async fn register(
     State(state): State<AppState>,
     auth: Auth,
+    meta: crate::api::Meta,
     Path(agency): Path<String>,
     Query(q): Query<RegisterQuery>,
 ) -> ApiResult<Response> {
@@ -233,6 +237,8 @@ pub async fn register(
         ));
     }
     let (bytes, content_type, name) = register_file(&state, &agency, &q).await?;
+    let target = format!("{agency}/{}..{}", q.from, q.to);
+    crate::api::audit_read(&state, &auth.subject, "register.read", &target, &meta).await?;
     Ok(file_response(
         bytes,
         content_type,

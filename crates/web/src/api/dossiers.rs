@@ -61,9 +61,18 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
+    meta: Meta,
     Path(code): Path<String>,
 ) -> ApiResult<Json<DossierView>> {
     let d = visible(&state, &auth.subject, &code).await?;
+    crate::api::audit_read(
+        &state,
+        &auth.subject,
+        "dossier.read",
+        d.code.as_str(),
+        &meta,
+    )
+    .await?;
     Ok(Json(view(&state, &d).await?))
 }
 

@@ -54,6 +54,33 @@ impl FromRequestParts<AppState> for Meta {
     }
 }
 
+/// Records an officer's read of personal data (a dossier, a file, a paper, a register)
+/// in the audit log before the data goes out. Citizens reading their own dossiers are
+/// not recorded: the log is for who looked at someone else's data.
+pub async fn audit_read(
+    state: &AppState,
+    subject: &motcua_domain::Subject,
+    action: &str,
+    target: &str,
+    meta: &Meta,
+) -> Result<(), ApiError> {
+    let motcua_domain::Subject::Officer { username, .. } = subject else {
+        return Ok(());
+    };
+    state
+        .store()
+        .record_access(
+            username,
+            action,
+            target,
+            serde_json::json!({}),
+            state.now(),
+            meta.request(),
+        )
+        .await?;
+    Ok(())
+}
+
 /// A JSON body whose errors are answered in the API's error shape. An empty body
 /// reads as `{}` so actions without data need no body.
 #[derive(Debug)]

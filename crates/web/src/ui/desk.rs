@@ -29,6 +29,14 @@ fn api_err(ui: &Ui, e: impl Into<crate::error::ApiError>) -> UiError {
     UiError::from_api(ui, e.into())
 }
 
+/// Records the officer's read of personal data (see `api::audit_read`).
+async fn read(state: &AppState, ui: &Ui, action: &str, target: &str, meta: &Meta) -> UiResult<()> {
+    let subject = ui.require_login()?;
+    crate::api::audit_read(state, subject, action, target, meta)
+        .await
+        .map_err(|e| api_err(ui, e))
+}
+
 fn officer(ui: &Ui) -> UiResult<Subject> {
     let s = ui.require_login()?;
     if s.is_officer() {
@@ -552,9 +560,11 @@ async fn dossier_page(
 pub async fn dossier(
     State(state): State<AppState>,
     ui: Ui,
+    meta: Meta,
     Path(code): Path<String>,
 ) -> UiResult<Response> {
     let d = visible(&state, &ui, &code).await?;
+    read(&state, &ui, "dossier.read", d.code.as_str(), &meta).await?;
     dossier_page(&state, &ui, &d, None, StatusCode::OK).await
 }
 
@@ -687,6 +697,7 @@ pub async fn upload(
 pub async fn file(
     State(state): State<AppState>,
     ui: Ui,
+    request: Meta,
     Path((code, id)): Path<(String, String)>,
 ) -> UiResult<Response> {
     let d = visible(&state, &ui, &code).await?;
@@ -696,6 +707,8 @@ pub async fn file(
         .await
         .map_err(|e| api_err(&ui, e))?
         .ok_or_else(|| UiError::not_found(&ui))?;
+    let target = format!("{}/{}", d.code, meta.id);
+    read(&state, &ui, "attachment.read", &target, &request).await?;
     let stream = state
         .store()
         .attachment_stream(&meta)
@@ -739,9 +752,12 @@ struct PickPage<'a> {
 pub async fn paper(
     State(state): State<AppState>,
     ui: Ui,
+    meta: Meta,
     Path((code, file)): Path<(String, String)>,
 ) -> UiResult<Response> {
     let d = visible(&state, &ui, &code).await?;
+    let target = format!("{}/{}", d.code, file.trim_end_matches(".pdf"));
+    read(&state, &ui, "paper.read", &target, &meta).await?;
     crate::ui::paper_file(&state, &ui, d, &file).await
 }
 
@@ -772,6 +788,7 @@ pub struct RegisterForm {
 pub async fn register(
     State(state): State<AppState>,
     ui: Ui,
+    meta: Meta,
     Query(q): Query<RegisterForm>,
 ) -> UiResult<Response> {
     let subject = officer(&ui)?;
@@ -795,6 +812,8 @@ pub async fn register(
             crate::api::documents::register_file(&state, &q.agency, &query)
                 .await
                 .map_err(|e| api_err(&ui, e))?;
+        let target = format!("{}/{}..{}", q.agency, q.from, q.to);
+        read(&state, &ui, "register.read", &target, &meta).await?;
         return Ok(crate::api::documents::file_response(
             bytes,
             content_type,

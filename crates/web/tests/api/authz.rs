@@ -75,6 +75,7 @@ async fn read_paths(app: TestApp) {
         dossiers.push((code, file, seers));
     }
     let missing = "H79.50.01-261008-0999";
+    let audit_before = app.store.audit_len().await.unwrap();
 
     let mut cells = 0;
     for (code, file, seers) in &dossiers {
@@ -150,6 +151,10 @@ async fn read_paths(app: TestApp) {
             assert_eq!(s, want, "{u} register of {agency}");
         }
     }
+    // Every officer's successful read of personal data is in the audit log: the dossier,
+    // the file, two papers (4 reads × 3 officers of A, × 1 of B) and 4 registers; the
+    // owners' own reads, lists and refusals are not.
+    assert_eq!(app.store.audit_len().await.unwrap() - audit_before, 4 * 3 + 4 + 4);
     println!("read paths over HTTP: {cells} cells, 0 leaks");
 }
 
