@@ -5,8 +5,27 @@ use motcua_domain::audit::{AuditEntry, MOVE_WINDOW, Verifier, VerifyReport};
 use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
-use crate::sql::{Row, args};
+use crate::sql::{Arg, Row, args};
 use crate::writer::AuditDraft;
+
+/// What an administrator looks for in the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Who acted (username, exact).
+    pub actor: Option<String>,
+    /// What was touched: exact, or its children (`CODE` finds `CODE/file`).
+    pub target: Option<String>,
+    /// What was done (`dossier.read`, `dossier.receive`, …), exact.
+    pub action: Option<String>,
+    /// From this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// Entries before this sequence number (the next page).
+    pub before: Option<i64>,
+    /// Page size (1–500).
+    pub limit: u32,
+}
 use crate::{RequestMeta, Store};
 
 impl Store {
@@ -83,6 +102,57 @@ impl Store {
                 })
             })
             .await
+    }
+
+    /// Audit entries matching `q`, newest first, at most `q.limit` (keyset paging: pass
+    /// the last seq seen as `before`).
+    pub async fn audit_search(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let pg = self.backend() == "postgres";
+        let mut sql = String::from(
+            "SELECT seq, at, actor, action, target, ip, details, hash FROM audit_log WHERE 1 = 1",
+        );
+        let mut params: Vec<Arg> = Vec::new();
+        let mut bind = |sql: &mut String, clause: &str, arg: Arg| {
+            params.push(arg);
+            sql.push_str(&clause.replace('?', &format!("${}", params.len())));
+        };
+        if let Some(actor) = q.actor.as_deref().filter(|a| !a.is_empty()) {
+            bind(&mut sql, " AND actor = ?", Arg::from(actor));
+        }
+        if let Some(target) = q.target.as_deref().filter(|t| !t.is_empty()) {
+            // The target itself and its children `TARGET/...`: '/' sorts just before '0'.
+            let c = if pg { " COLLATE \"C\"" } else { "" };
+            bind(&mut sql, &format!(" AND (target{c} = ?"), Arg::from(target));
+            bind(
+                &mut sql,
+                &format!(" OR (target{c} >= ?"),
+                Arg::from(format!("{target}/")),
+            );
+            bind(
+                &mut sql,
+                &format!(" AND target{c} < ?))"),
+                Arg::from(format!("{target}0")),
+            );
+        }
+        if let Some(action) = q.action.as_deref().filter(|a| !a.is_empty()) {
+            bind(&mut sql, " AND action = ?", Arg::from(action));
+        }
+        if let Some(from) = q.from {
+            bind(&mut sql, " AND at >= ?", Arg::from(from));
+        }
+        if let Some(to) = q.to {
+            bind(&mut sql, " AND at < ?", Arg::from(to));
+        }
+        if let Some(before) = q.before {
+            bind(&mut sql, " AND seq < ?", Arg::from(before));
+        }
+        sql.push_str(&format!(
+            " ORDER BY seq DESC LIMIT {}",
+            q.limit.clamp(1, 500)
+        ));
+        let mut rc = self.read().await?;
+        let rows = rc.conn().all(&sql, &params).await?;
+        rows.iter().map(|r| read_entry(r).map(|(e, _)| e)).collect()
     }
 
     /// Number of audit entries.

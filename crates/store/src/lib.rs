@@ -26,6 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Connection, Executor, PgPool, Postgres, Sqlite, SqlitePool};
 
 pub use attachments::{AttachmentMeta, AttachmentOwner, NewAttachment, PutError};
+pub use audit::AuditQuery;
 pub use dossiers::{COUNT_CAP, DossierFilter, DossierSummary, Page};
 pub use drafts::Draft;
 pub use error::StoreError;

@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/agencies/{agency}/register", get(api::documents::register))
         .route("/applicants/find", post(api::applicants::find))
+        .route("/audit", get(api::audit::search))
         .route("/lookup/{code}", get(api::dossiers::lookup))
         .fallback(not_found);
     Router::new()

@@ -3,7 +3,7 @@ use futures::stream;
 use motcua_domain::audit::AuditProblem;
 use motcua_domain::{Status, time::to_local};
 use motcua_store::{
-    AttachmentOwner, DossierFilter, NewAttachment, PutError, RequestMeta, StoreError,
+    AttachmentOwner, AuditQuery, DossierFilter, NewAttachment, PutError, RequestMeta, StoreError,
 };
 use serde_json::json;
 use sqlx::{Connection, Executor};
@@ -949,6 +949,89 @@ async fn a_returning_applicant_is_found_only_at_the_officers_agencies() {
             .unwrap()
             .unwrap();
         assert_eq!(code, "H79.50.02-260901-0001");
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_search_by_actor_target_and_action() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let d = r.new_dossier("citizen", at("2026-10-08 09:00"), A);
+        let d = b
+            .store
+            .create_dossier(d, RequestMeta::default())
+            .await
+            .unwrap();
+        let code = d.code.as_str().to_owned();
+        for (actor, action, target) in [
+            ("officer", "dossier.read", code.clone()),
+            ("officer", "attachment.read", format!("{code}/f1")),
+            ("specialist", "paper.read", format!("{code}/receipt")),
+            // Looks alike but is another target.
+            ("officer", "dossier.read", format!("{code}2")),
+        ] {
+            b.store
+                .record_access(
+                    actor,
+                    action,
+                    &target,
+                    json!({}),
+                    at("2026-10-08 10:00"),
+                    RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+        }
+        let q = |actor: Option<&str>, target: Option<&str>, action: Option<&str>| AuditQuery {
+            actor: actor.map(Into::into),
+            target: target.map(Into::into),
+            action: action.map(Into::into),
+            limit: 50,
+            ..AuditQuery::default()
+        };
+        let targets = |v: Vec<motcua_domain::audit::AuditEntry>| {
+            v.into_iter().map(|e| e.target).collect::<Vec<_>>()
+        };
+        let found = b
+            .store
+            .audit_search(&q(None, Some(&code), None))
+            .await
+            .unwrap();
+        assert_eq!(
+            targets(found),
+            vec![
+                format!("{code}/receipt"),
+                format!("{code}/f1"),
+                code.clone(),
+                code.clone()
+            ],
+            "{}: the dossier and its children, newest first",
+            b.name
+        );
+        let found = b
+            .store
+            .audit_search(&q(Some("officer"), None, Some("dossier.read")))
+            .await
+            .unwrap();
+        assert_eq!(targets(found), vec![format!("{code}2"), code.clone()]);
+        // Paging: the page after the newest entry.
+        let all = b.store.audit_search(&q(None, None, None)).await.unwrap();
+        let next = b
+            .store
+            .audit_search(&AuditQuery {
+                before: Some(all[0].seq),
+                limit: 2,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            next.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![all[1].seq, all[2].seq]
+        );
         b
     })
     .await;

@@ -3,6 +3,7 @@
 
 pub mod applicants;
 pub mod attachments;
+pub mod audit;
 pub mod documents;
 pub mod dossiers;
 pub mod export;

@@ -561,3 +561,85 @@ pub async fn save_holiday(
         "/quan-tri/ngay-nghi?year={year}&ok=holiday-saved"
     )))
 }
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditLogPage<'a> {
+    ui: &'a Ui,
+    actor: String,
+    target: String,
+    action: String,
+    from: String,
+    to: String,
+    /// (seq, when, actor, action, target, address)
+    items: Vec<(i64, String, String, String, String, String)>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+/// The audit log, searched.
+pub async fn audit_log(
+    State(state): State<AppState>,
+    ui: Ui,
+    meta: crate::api::Meta,
+    Query(p): Query<crate::api::audit::AuditParams>,
+) -> UiResult<Response> {
+    let subject = admin(&ui)?;
+    let (items, next, error) = match crate::api::audit::search_audit(&state, &subject, &p, &meta)
+        .await
+    {
+        Ok(page) => {
+            let next = page.next_before.map(|b| {
+                let mut q: Vec<(&str, &str)> = Vec::new();
+                for (k, v) in [
+                    ("actor", &p.actor),
+                    ("target", &p.target),
+                    ("action", &p.action),
+                    ("from", &p.from),
+                    ("to", &p.to),
+                ] {
+                    if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                        q.push((k, v));
+                    }
+                }
+                let mut url = format!("/quan-tri/nhat-ky?before={b}");
+                for (k, v) in q {
+                    url.push_str(&format!("&{k}={}", crate::ui::session::urlencode(v)));
+                }
+                url
+            });
+            let items = page
+                .items
+                .into_iter()
+                .map(|i| {
+                    (
+                        i.seq,
+                        i.at.format("%H:%M:%S %d/%m/%Y").to_string(),
+                        i.actor,
+                        i.action,
+                        i.target,
+                        i.ip.unwrap_or_default(),
+                    )
+                })
+                .collect();
+            (items, next, None)
+        }
+        Err(e) if e.status().is_client_error() => (Vec::new(), None, Some(e.message().to_owned())),
+        Err(e) => return Err(api_err(&ui, e)),
+    };
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    render(
+        &ui,
+        &AuditLogPage {
+            ui: &ui,
+            actor: text(&p.actor),
+            target: text(&p.target),
+            action: text(&p.action),
+            from: text(&p.from),
+            to: text(&p.to),
+            items,
+            next,
+            error,
+        },
+    )
+}

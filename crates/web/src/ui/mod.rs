@@ -75,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so/{code}/tep/{id}", get(desk::file))
         .route("/can-bo/phe-duyet", get(desk::approvals).post(desk::bulk))
         .route("/quan-tri", get(admin::index))
+        .route("/quan-tri/nhat-ky", get(admin::audit_log))
         .route("/quan-tri/co-quan", post(admin::save_agency))
         .route("/quan-tri/don-vi", post(admin::save_unit))
         .route("/quan-tri/can-bo", post(admin::save_officer))

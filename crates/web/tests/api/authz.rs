@@ -154,7 +154,10 @@ async fn read_paths(app: TestApp) {
     // Every officer's successful read of personal data is in the audit log: the dossier,
     // the file, two papers (4 reads × 3 officers of A, × 1 of B) and 4 registers; the
     // owners' own reads, lists and refusals are not.
-    assert_eq!(app.store.audit_len().await.unwrap() - audit_before, 4 * 3 + 4 + 4);
+    assert_eq!(
+        app.store.audit_len().await.unwrap() - audit_before,
+        4 * 3 + 4 + 4
+    );
     println!("read paths over HTTP: {cells} cells, 0 leaks");
 }
 

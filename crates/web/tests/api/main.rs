@@ -9,6 +9,7 @@
 )]
 
 mod applicants;
+mod audit;
 mod authz;
 mod bad_input;
 mod documents;
@@ -133,6 +134,11 @@ fn org() -> OrgImport {
                     role(Role::Specialist, DEPT, Some("H79.10.DD")),
                     role(Role::UnitLeader, DEPT, Some("H79.10.DD")),
                 ],
+            ),
+            account(
+                "admin",
+                AccountKind::Officer,
+                vec![role(Role::Admin, A, None)],
             ),
             account("citizen", AccountKind::Citizen, vec![]),
             account("citizen2", AccountKind::Citizen, vec![]),
