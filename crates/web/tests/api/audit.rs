@@ -69,6 +69,7 @@ async fn administrators_search_the_audit_log() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_period"))
     );
     let (s, v) = app.get(Some(&admin), "/api/v1/audit?limit=2").await;
+    assert_eq!(s, StatusCode::OK);
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
     let next = v["next_before"].as_i64().unwrap();
     let (_, older) = app
