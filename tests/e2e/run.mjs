@@ -415,6 +415,16 @@ try {
     expect((await statusOf(officer.page, lateCode)) === "Đã trả kết quả", "late dossier returned after the apology");
   });
 
+  await scenario("an administrator reads who touched a dossier in the audit log", async () => {
+    const admin = await session("admin");
+    await admin.page.goto(`/quan-tri/nhat-ky?target=${encodeURIComponent(code)}`);
+    await axe(admin.page, "audit-log");
+    await shoot(admin.page, "audit-log");
+    const rows = await admin.page.locator("main tbody tr").allTextContents();
+    expect(rows.some((r) => r.includes("dossier.read") && r.includes("officer")), "the officer's read of the dossier is listed");
+    expect(rows.some((r) => r.includes("dossier.receive")), "the receipt is listed");
+  });
+
   await scenario("Lighthouse accessibility of the main pages", async () => {
     await lighthouseScores(code);
     const low = lighthouseReport.filter((r) => r.score < 95);
