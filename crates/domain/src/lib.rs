@@ -14,6 +14,7 @@ pub mod dossier;
 pub mod error;
 pub mod form;
 pub mod org;
+pub mod password;
 pub mod policy;
 pub mod status;
 pub mod text;

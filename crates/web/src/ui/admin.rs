@@ -29,6 +29,18 @@ fn api_err(ui: &Ui, e: impl Into<crate::error::ApiError>) -> UiError {
     UiError::from_api(ui, e.into())
 }
 
+/// Shortest password an administrator may set (characters).
+const PASSWORD_MIN: usize = 10;
+
+fn password_message(ui: &Ui, problem: motcua_domain::password::PasswordProblem) -> String {
+    use motcua_domain::password::PasswordProblem as P;
+    match problem {
+        P::TooShort(n) => ui.tr.t1("admin-password-short", "n", n),
+        P::ContainsUsername => ui.tr.t("admin-password-username"),
+        P::TooCommon => ui.tr.t("admin-password-common"),
+    }
+}
+
 /// An officer line.
 #[derive(Debug)]
 pub struct OfficerRow {
@@ -282,11 +294,17 @@ pub async fn save_officer(
         .await;
     };
     let password = forms::get(&p, "password");
-    if existing.is_none() && password.chars().count() < 8 {
+    // A new account needs a password; an existing one keeps its own unless given one.
+    let refused = if existing.is_none() || !password.is_empty() {
+        motcua_domain::password::check_password(password, &username, PASSWORD_MIN).err()
+    } else {
+        None
+    };
+    if let Some(problem) = refused {
         return index_page(
             &state,
             &ui,
-            Some(ui.tr.t("admin-password-short")),
+            Some(password_message(&ui, problem)),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -338,15 +356,6 @@ pub async fn save_officer(
     let hash = if password.is_empty() {
         None
     } else {
-        if password.chars().count() < 8 {
-            return index_page(
-                &state,
-                &ui,
-                Some(ui.tr.t("admin-password-short")),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
         let pw = password.to_owned();
         Some(
             tokio::task::spawn_blocking(move || crate::auth::hash_password(&pw))
