@@ -31,6 +31,9 @@ pub use state::{AppState, WebConfig};
 
 /// Every route of the API, with its middleware.
 pub fn router(state: AppState) -> Router {
+    // Behind a TLS-terminating proxy the public address says whether browsers reach us
+    // over HTTPS; only then may they be told to never use plain HTTP again.
+    let hsts = state.config().public_url.starts_with("https://");
     let upload_limit = usize::try_from(state.config().max_attachment_bytes)
         .unwrap_or(usize::MAX)
         .saturating_mul(4)
@@ -78,6 +81,17 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .fallback(not_found)
         .layer(middleware::from_fn(record_metrics))
+        .layer(middleware::map_response(
+            move |mut resp: Response| async move {
+                if hsts {
+                    resp.headers_mut().insert(
+                        axum::http::header::STRICT_TRANSPORT_SECURITY,
+                        axum::http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                    );
+                }
+                resp
+            },
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(120),

@@ -203,6 +203,14 @@ pub fn pg_url() -> String {
 /// Starts a server on a random port over a fresh database of `backend`; `None` when
 /// PostgreSQL is asked for, unreachable, and CI is not set.
 pub async fn spawn_app(backend: &'static str) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// As [`spawn_app`], with the settings changed by `adjust`.
+pub async fn spawn_app_with(
+    backend: &'static str,
+    adjust: impl FnOnce(&mut WebConfig),
+) -> Option<TestApp> {
     let dir =
         Scratch(std::env::temp_dir().join(format!("motcua-web-{}", uuid::Uuid::new_v4().simple())));
     std::fs::create_dir_all(&dir.0).unwrap();
@@ -235,11 +243,12 @@ pub async fn spawn_app(backend: &'static str) -> Option<TestApp> {
         .await
         .unwrap();
     // Tests move the clock across weeks; sessions must outlive that.
-    let config = WebConfig {
+    let mut config = WebConfig {
         max_attachment_bytes: 200_000,
         session_ttl: chrono::Duration::days(3650),
         ..WebConfig::default()
     };
+    adjust(&mut config);
     let state = AppState::load(
         store.clone(),
         Arc::new(WorkCalendar::vietnam().unwrap()),

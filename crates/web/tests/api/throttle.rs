@@ -1,4 +1,4 @@
-//! Password guessing: an account is locked after 5 failures in 15 minutes (even the
+//! Password guessing, and transport security: an account is locked after 5 failures in 15 minutes (even the
 //! right password waits), an address after 30 across accounts; both with a clear 429.
 
 use reqwest::StatusCode;
@@ -66,4 +66,36 @@ async fn failed_logins_are_throttled_per_account_and_per_address() {
     );
     app.set_time("2026-10-08 10:15");
     app.login("leader").await;
+}
+
+#[tokio::test]
+async fn hsts_only_when_the_public_address_is_https() {
+    let plain = spawn_app("sqlite").await.unwrap();
+    let tls = crate::spawn_app_with("sqlite", |c| {
+        c.public_url = "https://motcua.example.gov.vn".into();
+    })
+    .await
+    .unwrap();
+    for path in ["/healthz", "/", "/api/v1/procedures"] {
+        let h = |app: &TestApp| {
+            let url = format!("{}{path}", app.base);
+            let client = app.client.clone();
+            async move {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .headers()
+                    .get("strict-transport-security")
+                    .map(|v| v.to_str().unwrap().to_owned())
+            }
+        };
+        assert_eq!(h(&plain).await, None, "{path}");
+        assert_eq!(
+            h(&tls).await.as_deref(),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
 }
