@@ -67,6 +67,8 @@ paths = {
  "/api/v1/auth/login": {"post": {"summary": "Log in with a local account", "operationId": "login", "tags": ["auth"],
    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("LoginRequest")}}},
    "responses": {"200": ok("Session opened; send `Authorization: Bearer <token>`", ref("LoginResponse")), "401": err("invalid_credentials"), "400": common["400"], "429": err("too_many_attempts: 5 failures for the account or 30 from the address within 15 minutes; the message says how long to wait")}}},
+ "/api/v1/auth/logout": {"post": {"summary": "End this session", "operationId": "logout", "tags": ["auth"], "security": AUTH, "responses": {"204": {"description": "Ended"}, "401": common["401"]}}},
+ "/api/v1/auth/logout-all": {"post": {"summary": "End every session of the account (a shared PC, a lost phone); audited", "operationId": "logoutAll", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("How many sessions were closed", {"type": "object", "properties": {"sessions_closed": {"type": "integer"}}}), "401": common["401"]}}},
  "/api/v1/me": {"get": {"summary": "The logged-in account", "operationId": "me", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("Account", ref("Account")), "401": common["401"]}}},
  "/api/v1/me/export": {"get": {"summary": "A citizen's own data as a zip: account, every dossier they filed with its history, every attached file; the export is audited", "operationId": "exportMyData", "tags": ["auth"], "security": AUTH,
    "responses": {"200": {"description": "The archive", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}, "401": common["401"], "403": err("forbidden: officers have no dossiers of their own"), "413": err("export_too_large")}}},

@@ -240,6 +240,39 @@ impl Store {
         row.map(|r| account_from_row(&r)).transpose()
     }
 
+    /// Ends every session of `username` (logout everywhere: a shared counter PC, a lost
+    /// phone); audited. Returns how many were open.
+    pub async fn delete_sessions_of(
+        &self,
+        username: &str,
+        now: DateTime<Utc>,
+        meta: RequestMeta,
+    ) -> Result<u64, StoreError> {
+        let username = username.to_owned();
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let n = batch
+                        .conn()
+                        .exec(
+                            "DELETE FROM sessions WHERE username = $1",
+                            &args![username.as_str()],
+                        )
+                        .await?;
+                    batch.audit(AuditDraft {
+                        at: now,
+                        actor: username.clone(),
+                        action: "auth.logout_all".to_owned(),
+                        target: username,
+                        ip: meta.ip,
+                        details: json!({ "sessions": n }),
+                    });
+                    Ok(n)
+                })
+            })
+            .await
+    }
+
     /// Ends a session (logout).
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         let token_hash = token_hash.to_owned();

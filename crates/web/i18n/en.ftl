@@ -10,6 +10,7 @@ nav-my-dossiers = My applications
 nav-desk = Desk
 nav-login = Sign in
 nav-logout = Sign out
+nav-logout-all = Log out everywhere
 lang-switch = Tiếng Việt
 lang-switch-code = vi
 footer-about = Electronic one-stop-shop information system, built with Một Cửa (“one-stop shop”), open-source software. Time limits are counted in the working days of state agencies, in Vietnam time.

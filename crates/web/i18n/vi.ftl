@@ -10,6 +10,7 @@ nav-my-dossiers = Hồ sơ của tôi
 nav-desk = Bàn làm việc
 nav-login = Đăng nhập
 nav-logout = Đăng xuất
+nav-logout-all = Đăng xuất mọi thiết bị
 lang-switch = English
 lang-switch-code = en
 footer-about = Hệ thống thông tin một cửa điện tử — phần mềm mã nguồn mở Một Cửa. Thời hạn tính theo ngày làm việc của cơ quan nhà nước, giờ Việt Nam.

@@ -198,6 +198,8 @@ pub struct Auth {
     pub account: Account,
     /// As a subject of the rules.
     pub subject: Subject,
+    /// The session token it came with.
+    token: String,
 }
 
 impl FromRequestParts<AppState> for Auth {
@@ -223,8 +225,28 @@ impl FromRequestParts<AppState> for Auth {
         Ok(Auth {
             subject: Subject::from_account(&account),
             account,
+            token: token.to_owned(),
         })
     }
+}
+
+/// `POST /api/v1/auth/logout`: ends this session.
+pub async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResult<StatusCode> {
+    close_session(&state, &auth.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/auth/logout-all`: ends every session of the account, this one included.
+pub async fn logout_all(
+    State(state): State<AppState>,
+    auth: Auth,
+    meta: crate::api::Meta,
+) -> ApiResult<Json<serde_json::Value>> {
+    let n = state
+        .store()
+        .delete_sessions_of(&auth.account.username, state.now(), meta.request())
+        .await?;
+    Ok(Json(serde_json::json!({ "sessions_closed": n })))
 }
 
 /// `GET /api/v1/me`.

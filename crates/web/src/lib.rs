@@ -40,6 +40,8 @@ pub fn router(state: AppState) -> Router {
         .saturating_add(1024 * 1024);
     let api = Router::new()
         .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/logout-all", post(auth::logout_all))
         .route("/me", get(auth::me))
         .route("/me/export", get(api::export::my_data))
         .route("/procedures", get(api::procedures::search))

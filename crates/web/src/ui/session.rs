@@ -367,16 +367,26 @@ pub async fn login(
 pub struct CsrfForm {
     #[serde(rename = "_csrf", default)]
     csrf: String,
+    /// Present when every session of the account is to end.
+    #[serde(default)]
+    all: Option<String>,
 }
 
 /// Ends the session everywhere it is used.
 pub async fn logout(
     State(state): State<AppState>,
     ui: Ui,
+    meta: Meta,
     axum::Form(form): axum::Form<CsrfForm>,
 ) -> UiResult<Response> {
     ui.check_csrf(&form.csrf)?;
-    if let Some(token) = &ui.token {
+    if let (Some(_), Some(account)) = (&form.all, &ui.account) {
+        state
+            .store()
+            .delete_sessions_of(&account.username, state.now(), meta.request())
+            .await
+            .map_err(|e| UiError::from_api(&ui, e.into()))?;
+    } else if let Some(token) = &ui.token {
         crate::auth::close_session(&state, token)
             .await
             .map_err(|e| UiError::from_api(&ui, e))?;

@@ -99,3 +99,42 @@ async fn hsts_only_when_the_public_address_is_https() {
         );
     }
 }
+
+#[tokio::test]
+async fn logout_ends_one_session_or_all_of_them() {
+    let app = spawn_app("sqlite").await.unwrap();
+    let (a, b, c) = (
+        app.login("officer").await,
+        app.login("officer").await,
+        app.login("officer").await,
+    );
+    let other = app.login("leader").await;
+    let (s, _) = app.post(Some(&a), "/api/v1/auth/logout", json!({})).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(Some(&a), "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(app.get(Some(&b), "/api/v1/me").await.0, StatusCode::OK);
+    let before = app.store.audit_len().await.unwrap();
+    let (s, v) = app
+        .post(Some(&b), "/api/v1/auth/logout-all", json!({}))
+        .await;
+    assert_eq!(
+        (s, v["sessions_closed"].as_u64()),
+        (StatusCode::OK, Some(2)),
+        "{v}"
+    );
+    for t in [&b, &c] {
+        assert_eq!(
+            app.get(Some(t), "/api/v1/me").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.get(Some(&other), "/api/v1/me").await.0,
+        StatusCode::OK,
+        "another account keeps its session"
+    );
+    assert_eq!(app.store.audit_len().await.unwrap(), before + 1, "audited");
+}
