@@ -36,6 +36,27 @@ pub struct DossierEvent {
     pub data: Value,
 }
 
+impl DossierEvent {
+    /// The list of texts under `key` in the details (e.g. the items of a supplement
+    /// request); empty if there is none.
+    pub fn texts(&self, key: &str) -> Vec<String> {
+        string_list(self.data.get(key))
+    }
+}
+
+/// The strings of a JSON array (others skipped); empty when it is not an array.
+pub fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The applicant's rating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {

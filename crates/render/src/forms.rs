@@ -320,17 +320,7 @@ pub fn form_data(form: Form, d: &Dossier, ctx: &FormContext<'_>) -> Result<Value
     let extra = match form {
         Form::Receipt => receipt(ctx, d, event, &t, &agency, actor)?,
         Form::SupplementRequest => {
-            let items: Vec<String> = event
-                .data
-                .get("items")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let items = event.texts("items");
             json!({
                 "t": with(&t, &[("intro", t.fill("intro", &[("agency", &agency)]))]),
                 "items": items,

@@ -132,16 +132,7 @@ impl Register {
 
     /// The column titles.
     pub fn columns(&self) -> Vec<String> {
-        self.texts
-            .to_value()
-            .get("columns")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|c| c.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.texts.list("columns")
     }
 
     fn subtitle(&self) -> String {

@@ -126,6 +126,11 @@ impl Texts {
         self.map.get(key).and_then(Value::as_str).map(str::to_owned)
     }
 
+    /// A list of texts (e.g. column titles); empty if the data lacks it.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        motcua_domain::dossier::string_list(self.map.get(key))
+    }
+
     /// A text with `{name}` placeholders filled.
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
         fill(&self.get(key), values)

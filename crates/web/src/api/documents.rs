@@ -172,8 +172,7 @@ pub async fn register_file(
             ));
         }
     };
-    let parts = state.parts();
-    if parts.directory.agency(agency).is_none() {
+    if state.directory().agency(agency).is_none() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "agency_not_found",

@@ -878,14 +878,7 @@ fn supplement_items(d: &Dossier) -> Vec<String> {
         .iter()
         .rev()
         .find(|e| e.action == motcua_domain::ActionKind::RequestSupplement)
-        .and_then(|e| e.data.get("items"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|e| e.texts("items"))
         .unwrap_or_default()
 }
 

@@ -934,24 +934,16 @@ struct CounterPage<'a> {
 
 fn counter_agencies(state: &AppState, subject: &Subject) -> Vec<(String, String)> {
     let directory = state.directory();
-    let Subject::Officer { roles, .. } = subject else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, String)> = roles
-        .iter()
-        .filter(|r| r.role == Role::ReceivingOfficer)
-        .map(|r| {
-            (
-                r.agency.clone(),
-                directory
-                    .agency(&r.agency)
-                    .map_or_else(|| r.agency.clone(), |a| a.name.clone()),
-            )
+    subject
+        .agencies_with(Role::ReceivingOfficer)
+        .into_iter()
+        .map(|code| {
+            let name = directory
+                .agency(code)
+                .map_or_else(|| code.to_owned(), |a| a.name.clone());
+            (code.to_owned(), name)
         })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+        .collect()
 }
 
 fn counter_page(
