@@ -30,6 +30,9 @@ pub struct FileConfig {
     /// Holiday amendment files (see `motcua calendar --amendments`).
     #[serde(default)]
     pub holiday_amendments: Vec<PathBuf>,
+    /// Identity providers (`[[oidc]]` tables; see the README).
+    #[serde(default)]
+    pub oidc: Vec<motcua_web::oidc::OidcProvider>,
 }
 
 impl FileConfig {

@@ -154,6 +154,7 @@ pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
     }
     let mut config = WebConfig {
         form_wording: form_wording(&file)?,
+        oidc: file.oidc.clone(),
         ..WebConfig::default()
     };
     if let Some(mb) = file.max_attachment_mb {

@@ -11,6 +11,7 @@ mod audit;
 mod dossiers;
 mod drafts;
 pub mod error;
+mod identity;
 mod org;
 mod sql;
 mod writer;
@@ -30,6 +31,7 @@ pub use audit::AuditQuery;
 pub use dossiers::{COUNT_CAP, DossierFilter, DossierSummary, Page};
 pub use drafts::Draft;
 pub use error::StoreError;
+pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin};
 pub use org::OrgImport;
 
 use crate::sql::Conn;

@@ -33,7 +33,9 @@ login-title = Sign in
 login-username = Username
 login-password = Password
 login-submit = Sign in
-login-vneid-later = Signing in with your electronic identity account (VNeID) will be available in a later version.
+login-vneid-off = Signing in with an electronic identity account (VNeID) is not configured on this server.
+login-with-id = Sign in with your identity account
+login-with-account = Or with an account of this system
 
 home-title = Online public services
 home-lead = Find an administrative procedure, apply online and follow the progress of your application.

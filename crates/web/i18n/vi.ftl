@@ -33,7 +33,9 @@ login-title = Đăng nhập
 login-username = Tên đăng nhập
 login-password = Mật khẩu
 login-submit = Đăng nhập
-login-vneid-later = Đăng nhập bằng tài khoản định danh điện tử (VNeID) sẽ có trong bản sau.
+login-vneid-off = Đăng nhập bằng tài khoản định danh điện tử (VNeID) chưa được cấu hình trên máy chủ này.
+login-with-id = Đăng nhập bằng tài khoản định danh
+login-with-account = Hoặc bằng tài khoản của hệ thống
 
 home-title = Dịch vụ công trực tuyến
 home-lead = Tìm thủ tục hành chính, nộp hồ sơ trực tuyến và theo dõi kết quả giải quyết.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog_file;
 pub mod clock;
 pub mod error;
+pub mod oidc;
 pub mod state;
 pub mod ui;
 pub mod view;

@@ -22,6 +22,8 @@ pub struct WebConfig {
     /// An administrator's form texts (TOML, shape of `crates/render/data/wording.toml`)
     /// laid over the built-in ones.
     pub form_wording: Option<String>,
+    /// Identity providers citizens (and, where allowed, officers) log in through.
+    pub oidc: Vec<crate::oidc::OidcProvider>,
 }
 
 impl Default for WebConfig {
@@ -31,6 +33,7 @@ impl Default for WebConfig {
             session_ttl: Duration::hours(8),
             public_url: "http://127.0.0.1:8080".to_owned(),
             form_wording: None,
+            oidc: Vec::new(),
         }
     }
 }
@@ -87,6 +90,8 @@ struct Inner {
     /// Failed logins per account and per client address (in this process: behind a
     /// load balancer each instance counts its own).
     logins: std::sync::Mutex<LoginThrottle>,
+    /// Identity providers' metadata and the HTTP client that reads it.
+    oidc: crate::oidc::OidcClients,
 }
 
 /// Failed logins per account and per client address.
@@ -136,6 +141,7 @@ impl AppState {
                 engine: Arc::new(motcua_render::Engine::new()),
                 wording: Arc::new(wording),
                 popular: std::sync::Mutex::new(None),
+                oidc: crate::oidc::OidcClients::new(),
                 logins: std::sync::Mutex::new(LoginThrottle {
                     account: motcua_domain::throttle::Throttle::new(
                         motcua_domain::throttle::ThrottleRule::ACCOUNT,
@@ -277,6 +283,11 @@ impl AppState {
     /// Settings.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The identity providers' client.
+    pub fn oidc(&self) -> &crate::oidc::OidcClients {
+        &self.inner.oidc
     }
 
     /// The most used procedures (codes), counted at most every ten minutes: the count

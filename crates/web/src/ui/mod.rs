@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tra-cuu/{code}", get(public::lookup))
         .route("/ngon-ngu", get(session::language))
         .route("/dang-nhap", get(session::login_page).post(session::login))
+        .route("/dang-nhap/oidc/callback", get(session::oidc_callback))
+        .route("/dang-nhap/oidc/{provider}", get(session::oidc_start))
         .route("/dang-xuat", post(session::logout))
         .route("/nop-ho-so/{code}", get(citizen::start))
         .route("/ho-so-nhap/{id}", get(citizen::resume))

@@ -281,6 +281,7 @@ struct LoginPage<'a> {
     next: &'a str,
     username: &'a str,
     error: Option<String>,
+    providers: &'a [crate::oidc::OidcProvider],
 }
 
 /// `?next=`
@@ -291,7 +292,11 @@ pub struct NextQuery {
 }
 
 /// The login form.
-pub async fn login_page(ui: Ui, Query(q): Query<NextQuery>) -> UiResult<Response> {
+pub async fn login_page(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(q): Query<NextQuery>,
+) -> UiResult<Response> {
     render(
         &ui,
         &LoginPage {
@@ -299,6 +304,7 @@ pub async fn login_page(ui: Ui, Query(q): Query<NextQuery>) -> UiResult<Response
             next: local_path(q.next.as_deref()),
             username: "",
             error: None,
+            providers: &state.config().oidc,
         },
     )
 }
@@ -328,6 +334,7 @@ pub async fn login(
                     next: local_path(form.next.as_deref()),
                     username: &form.username,
                     error: Some(e.message().to_owned()),
+                    providers: &state.config().oidc,
                 };
                 let mut resp = render(&ui, &page)?;
                 *resp.status_mut() = StatusCode::UNAUTHORIZED;
@@ -335,23 +342,39 @@ pub async fn login(
             }
             Err(e) => return Err(UiError::from_api(&ui, e)),
         };
-    let (token, _) = crate::auth::open_session(&state, &account, &meta)
+    logged_in(&state, &ui, &meta, &account, form.next.as_deref()).await
+}
+
+fn secure_flag(state: &AppState) -> &'static str {
+    if state.config().public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+/// Opens a session for `account`, sets its cookie and goes on to `next` (or the
+/// account's home page).
+async fn logged_in(
+    state: &AppState,
+    ui: &Ui,
+    meta: &Meta,
+    account: &Account,
+    next: Option<&str>,
+) -> UiResult<Response> {
+    let (token, _) = crate::auth::open_session(state, account, meta)
         .await
-        .map_err(|e| UiError::from_api(&ui, e))?;
+        .map_err(|e| UiError::from_api(ui, e))?;
     let default = if account.kind == AccountKind::Officer {
         "/can-bo"
     } else {
         "/ho-so-cua-toi"
     };
-    let next = match form.next.as_deref() {
+    let next = match next {
         Some(n) if n != "/" => local_path(Some(n)),
         _ => default,
     };
-    let secure = if state.config().public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = secure_flag(state);
     let max_age = state.config().session_ttl.num_seconds();
     let mut resp = crate::ui::see_other(next);
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -359,6 +382,54 @@ pub async fn login(
     )) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
+    Ok(resp)
+}
+
+/// The cookie that binds an identity-provider login to the browser that started it.
+/// SameSite=Lax: the provider's redirect back is a top-level GET, which carries it.
+const OIDC_STATE: &str = "mc_oidc";
+
+/// `GET /dang-nhap/oidc/{provider}?next=…`: off to the identity provider.
+pub async fn oidc_start(
+    State(state): State<AppState>,
+    ui: Ui,
+    axum::extract::Path(provider): axum::extract::Path<String>,
+    Query(q): Query<NextQuery>,
+) -> UiResult<Response> {
+    let next = local_path(q.next.as_deref());
+    let (url, st) = crate::oidc::begin(&state, &provider, next)
+        .await
+        .map_err(|e| UiError::from_api(&ui, e))?;
+    let mut resp = crate::ui::see_other(&url);
+    let secure = secure_flag(&state);
+    let max_age = motcua_store::PENDING_TTL_MINUTES * 60;
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{OIDC_STATE}={st}; Path=/dang-nhap/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    )) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// `GET /dang-nhap/oidc/callback?code=…&state=…`: the provider's answer.
+pub async fn oidc_callback(
+    State(state): State<AppState>,
+    ui: Ui,
+    meta: Meta,
+    headers: HeaderMap,
+    Query(cb): Query<crate::oidc::Callback>,
+) -> UiResult<Response> {
+    let bound = cookie(&headers, OIDC_STATE);
+    let (account, next) = crate::oidc::finish(&state, &cb, bound, &meta)
+        .await
+        .map_err(|e| UiError::from_api(&ui, e))?;
+    let mut resp = logged_in(&state, &ui, &meta, &account, Some(&next)).await?;
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "mc_oidc=; Path=/dang-nhap/oidc; HttpOnly; SameSite=Lax; Max-Age=0",
+        ),
+    );
     Ok(resp)
 }
 

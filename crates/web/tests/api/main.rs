@@ -16,6 +16,7 @@ mod documents;
 mod export;
 mod i18n;
 mod lifecycle;
+mod oidc;
 mod openapi;
 mod throttle;
 
@@ -69,7 +70,8 @@ fn org() -> OrgImport {
                 full_name: format!("Người dùng {username}"),
                 kind,
                 roles,
-                id_number: None,
+                // The leader's identity number matches a person of the test OIDC provider.
+                id_number: (username == "leader").then(|| "079085004321".into()),
                 phone: None,
                 email: None,
             },
