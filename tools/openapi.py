@@ -56,6 +56,8 @@ schemas = {
  "DossierSummary": {"type": "object", "properties": {"code": S, "procedure_code": S, "procedure_name": opt(S), "status": S, "status_label": S, "channel": S, "receiving_agency": S, "handling_agency": S, "handling_unit": opt(S), "assignee": opt(S), "applicant_name": S, "submitted_at": DT, "received_at": opt(DT), "due_at": opt(DT), "extended": {"type": "boolean"}}},
  "DossierList": {"type": "object", "properties": {"items": arr(ref("DossierSummary")), "total": {"type": "integer", "description": "exact up to 10000; above that total_capped is true"}, "total_capped": {"type": "boolean"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
  "Lookup": {"type": "object", "description": "Public: no personal data", "properties": {"code": S, "procedure_code": S, "procedure_name": S, "status": S, "status_label": S, "received_at": opt(DT), "due_at": opt(DT), "returned_at": opt(DT), "extended": {"type": "boolean"}, "steps": arr({"type": "object", "properties": {"at": DT, "status": S, "status_label": S}})}},
+ "NewToken": {"type": "object", "required": ["name","scopes"], "properties": {"name": S, "scopes": arr({"enum": ["dossiers:read","dossiers:write","applicants:read","audit:read"]}), "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90}}},
+ "Token": {"type": "object", "properties": {"id": S, "name": S, "scopes": arr(S), "created_at": DT, "expires_at": DT, "revoked_at": opt(DT), "last_used_at": opt(DT)}},
  "Rating": {"type": "object", "required": ["level"], "properties": {"level": {"enum": ["very_satisfied","satisfied","dissatisfied"]}, "comment": opt(S)}},
 }
 
@@ -72,6 +74,13 @@ paths = {
  "/api/v1/me": {"get": {"summary": "The logged-in account", "operationId": "me", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("Account", ref("Account")), "401": common["401"]}}},
  "/api/v1/me/export": {"get": {"summary": "A citizen's own data as a zip: account, every dossier they filed with its history, every attached file; the export is audited", "operationId": "exportMyData", "tags": ["auth"], "security": AUTH,
    "responses": {"200": {"description": "The archive", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}, "401": common["401"], "403": err("forbidden: officers have no dossiers of their own"), "413": err("export_too_large")}}},
+ "/api/v1/tokens": {
+   "post": {"summary": "Make an API token for an integration (officer accounts). The token text `mct_<id>_<secret>` is in this answer only; send it as `Authorization: Bearer`. A token acts as its account, narrowed to its scopes; it cannot mint tokens, end sessions or export personal data (token_not_allowed); a route outside its scopes answers token_scope_missing; expired or revoked tokens answer token_invalid. Audited.", "operationId": "createToken", "tags": ["auth"], "security": AUTH,
+     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("NewToken")}}},
+     "responses": {"201": ok("The token, shown once", {"allOf": [ref("Token"), {"type": "object", "properties": {"token": S}}]}), "401": common["401"], "403": err("forbidden (citizens), token_not_allowed"), "422": common["422"]}},
+   "get": {"summary": "The account's tokens (never their secrets)", "operationId": "listTokens", "tags": ["auth"], "security": AUTH, "responses": {"200": ok("Tokens, newest first", arr(ref("Token"))), "401": common["401"]}}},
+ "/api/v1/tokens/{id}": {"delete": {"summary": "Revoke one of the account's tokens; audited", "operationId": "revokeToken", "tags": ["auth"], "security": AUTH,
+   "parameters": [{"name": "id", "in": "path", "required": True, "schema": S}], "responses": {"204": {"description": "Revoked"}, "401": common["401"], "404": err("token_not_found")}}},
  "/api/v1/procedures": {"get": {"summary": "Search procedures (accent- and case-insensitive)", "operationId": "searchProcedures", "tags": ["catalog"],
    "parameters": [{"name": "q", "in": "query", "schema": S, "description": "e.g. `khai sinh`, `đăng ký khai sinh`"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
    "responses": {"200": ok("Matches, best first", ref("ProcedureList")), "400": common["400"]}}},

@@ -9,6 +9,7 @@ mod error;
 mod import;
 mod render_cmd;
 mod serve;
+mod token_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,11 @@ enum Command {
     Calendar(calendar_cmd::CalendarArgs),
     /// In giấy tờ ra PDF/Excel (render a dossier's form or an agency's register).
     Render(render_cmd::RenderArgs),
+    /// Mã truy cập cho hệ thống tích hợp (API tokens).
+    Token {
+        #[command(subcommand)]
+        what: token_cmd::TokenCommand,
+    },
     /// Đo hiệu năng (benchmarks that print figures).
     Bench {
         #[command(subcommand)]
@@ -73,6 +79,7 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    motcua_web::install_tls_provider();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calendar(args) => calendar_cmd::run(args),
@@ -103,6 +110,7 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
             } => serve::audit_verify(db, demo).await,
             Command::Bench { what } => bench::run(what).await,
             Command::Render(args) => render_cmd::run(db, args).await,
+            Command::Token { what } => token_cmd::run(db, what).await,
             Command::Calendar(_) => Ok(()),
         }
     })?;

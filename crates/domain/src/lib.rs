@@ -21,6 +21,7 @@ pub mod status;
 pub mod text;
 pub mod throttle;
 pub mod time;
+pub mod token;
 
 pub use applicant::{Applicant, ApplicantKind, id_number_query};
 pub use catalog::{Catalog, Channel, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion};

@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, FixedOffset};
+use motcua_domain::token::Scope;
 use motcua_domain::{Account, Subject};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,8 @@ fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn token_hash(token: &str) -> String {
+/// SHA-256 of a token (what the database keeps).
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -200,6 +202,94 @@ pub struct Auth {
     pub subject: Subject,
     /// The session token it came with.
     token: String,
+    /// For an API token: its ID (sessions have none).
+    pub api_token: Option<String>,
+}
+
+/// API tokens read `mct_<id>_<secret>`: the prefix tells them from session tokens,
+/// the ID names them in lists and logs without revealing the secret.
+pub const API_TOKEN_PREFIX: &str = "mct_";
+
+/// The scope a route needs when called with an API token; `None` for routes tokens
+/// may not use at all (minting tokens, logging out, a citizen's data export). Routes
+/// not listed are closed to tokens: a new route is denied until it is added here.
+pub fn route_scope(method: &axum::http::Method, route: &str) -> Option<Option<Scope>> {
+    use axum::http::Method;
+    let read = *method == Method::GET || *method == Method::HEAD;
+    let path = route.strip_prefix("/api/v1").unwrap_or(route);
+    Some(match (read, path) {
+        (true, "/me") => None,
+        (
+            true,
+            "/dossiers"
+            | "/dossiers/{code}"
+            | "/dossiers/{code}/attachments"
+            | "/dossiers/{code}/attachments/{id}"
+            | "/dossiers/{code}/documents/{file}"
+            | "/agencies/{agency}/register"
+            | "/lookup/{code}",
+        ) => Some(Scope::DossiersRead),
+        (
+            false,
+            "/dossiers"
+            | "/dossiers/{code}/actions/{action}"
+            | "/dossiers/{code}/rating"
+            | "/dossiers/{code}/attachments",
+        ) => Some(Scope::DossiersWrite),
+        (false, "/applicants/find") => Some(Scope::ApplicantsRead),
+        (true, "/audit") => Some(Scope::AuditRead),
+        _ => return None,
+    })
+}
+
+fn token_refused(code: &'static str, vi: String, en: String) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, code, vi, en)
+}
+
+async fn from_api_token(state: &AppState, parts: &Parts, token: &str) -> ApiResult<Auth> {
+    let (account, t) = state
+        .store()
+        .api_token_account(&token_hash(token), state.now())
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_invalid",
+                "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi",
+                "the API token is unknown, expired or revoked",
+            )
+        })?;
+    let route = parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .map_or("", |m| m.as_str());
+    match route_scope(&parts.method, route) {
+        None => {
+            return Err(token_refused(
+                "token_not_allowed",
+                "Mã truy cập tích hợp không dùng được cho chức năng này; hãy đăng nhập".to_owned(),
+                format!("API tokens cannot be used for {} {route}", parts.method),
+            ));
+        }
+        Some(Some(scope)) if !t.scopes.iter().any(|s| s == scope.as_str()) => {
+            return Err(token_refused(
+                "token_scope_missing",
+                format!(
+                    "Mã truy cập không có phạm vi \"{}\" ({})",
+                    scope.as_str(),
+                    scope.label_vi()
+                ),
+                format!("the token lacks scope {}", scope.as_str()),
+            ));
+        }
+        Some(_) => {}
+    }
+    Ok(Auth {
+        subject: Subject::from_account(&account),
+        account,
+        token: token.to_owned(),
+        api_token: Some(t.id),
+    })
 }
 
 impl FromRequestParts<AppState> for Auth {
@@ -219,6 +309,9 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
+        if token.starts_with(API_TOKEN_PREFIX) {
+            return from_api_token(state, parts, token).await;
+        }
         let account = account_for_token(state, token)
             .await?
             .ok_or_else(ApiError::session_invalid)?;
@@ -226,6 +319,7 @@ impl FromRequestParts<AppState> for Auth {
             subject: Subject::from_account(&account),
             account,
             token: token.to_owned(),
+            api_token: None,
         })
     }
 }

@@ -30,6 +30,13 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 pub use state::{AppState, WebConfig};
 
+/// Makes ring the process's TLS provider (reqwest is built without one, so the tree
+/// needs neither aws-lc nor cmake). Call before building any HTTP client; calling
+/// again is harmless.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Every route of the API, with its middleware.
 pub fn router(state: AppState) -> Router {
     // Behind a TLS-terminating proxy the public address says whether browsers reach us
@@ -45,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout-all", post(auth::logout_all))
         .route("/me", get(auth::me))
         .route("/me/export", get(api::export::my_data))
+        .route("/tokens", post(api::tokens::create).get(api::tokens::list))
+        .route("/tokens/{id}", axum::routing::delete(api::tokens::revoke))
         .route("/procedures", get(api::procedures::search))
         .route("/procedures/{code}", get(api::procedures::get))
         .route(

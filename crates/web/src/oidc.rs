@@ -82,9 +82,7 @@ pub struct OidcClients {
 impl OidcClients {
     /// A client with short timeouts (a login waits on it).
     pub fn new() -> Self {
-        // reqwest is built without a default TLS provider; ring is the one the rest of
-        // the tree uses. Installing twice is harmless (the first one stays).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(15))
             .redirect(reqwest::redirect::Policy::none())

@@ -49,7 +49,7 @@ async fn acknowledged_dossiers_survive_sigkill() {
             officer.clone()
         };
         clients.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
+            let client = crate::http();
             let mut acked = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let agency = if i % 2 == 0 { "H79.50.02" } else { "H79.50.01" };
@@ -90,7 +90,7 @@ async fn acknowledged_dossiers_survive_sigkill() {
     // Restart on the same database: every acknowledged dossier is there.
     let server = start(&args, free_port(), &dir).await;
     let admin = login(&server.base, "admin").await;
-    let client = reqwest::Client::new();
+    let client = crate::http();
     let mut all: Vec<String> = Vec::new();
     for page in 1.. {
         let v: Value = client

@@ -14,7 +14,7 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
         dir.join("motcua-demo.sqlite").exists(),
         "demo database in the data directory"
     );
-    let client = reqwest::Client::new();
+    let client = crate::http();
     let officer = login(&server.base, "officer").await;
     let queue: Value = client
         .get(format!("{}/api/v1/dossiers?open=true", server.base))
@@ -81,6 +81,61 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
     for user in ["citizen", "specialist", "leader"] {
         login(&server.base, user).await;
     }
+    // The operator makes an integration's token while the server runs; it reads the
+    // officer's queue and nothing outside its scope.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "token",
+            "create",
+            "--demo",
+            "--user",
+            "officer",
+            "--name",
+            "Phần mềm thử",
+            "--scopes",
+            "dossiers:read",
+            "--days",
+            "7",
+        ])
+        .env("MOTCUA_DATA_DIR", &dir)
+        .env_remove("MOTCUA_DATABASE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("mct_"), "{token}");
+    let status = |path: &'static str| {
+        let (client, base, token) = (client.clone(), server.base.clone(), token.clone());
+        async move {
+            client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(status("/api/v1/dossiers?open=true").await, 200);
+    assert_eq!(status("/api/v1/audit").await, 403);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["token", "list", "--demo", "--user", "officer"])
+        .env("MOTCUA_DATA_DIR", &dir)
+        .env_remove("MOTCUA_DATABASE")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("\tactive\t")
+            && listed.contains("dossiers:read")
+            && !listed.contains(&token),
+        "{listed}"
+    );
     drop(server);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(["audit", "verify", "--demo"])

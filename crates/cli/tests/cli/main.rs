@@ -59,3 +59,9 @@ pub fn fails(args: &[&str], code: &str) -> String {
     assert!(out.stdout.is_empty());
     stderr
 }
+
+/// An HTTP client (with the process's TLS provider installed first).
+pub fn http() -> reqwest::Client {
+    motcua_web::install_tls_provider();
+    reqwest::Client::new()
+}

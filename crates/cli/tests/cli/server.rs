@@ -41,7 +41,7 @@ pub async fn start(args: &[&str], port: u16, data_dir: &std::path::Path) -> Serv
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = crate::http();
     for _ in 0..600 {
         if let Ok(r) = client.get(format!("{base}/healthz")).send().await
             && r.status().is_success()
@@ -54,7 +54,7 @@ pub async fn start(args: &[&str], port: u16, data_dir: &std::path::Path) -> Serv
 }
 
 pub async fn login(base: &str, user: &str) -> String {
-    let v: serde_json::Value = reqwest::Client::new()
+    let v: serde_json::Value = crate::http()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": user, "password": "demo"}))
         .send()

@@ -9,6 +9,7 @@ pub mod dossiers;
 pub mod export;
 pub mod procedures;
 pub mod system;
+pub mod tokens;
 
 use std::net::SocketAddr;
 

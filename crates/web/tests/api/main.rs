@@ -19,6 +19,7 @@ mod lifecycle;
 mod oidc;
 mod openapi;
 mod throttle;
+mod tokens;
 
 use std::sync::{Arc, OnceLock};
 
@@ -268,7 +269,10 @@ pub async fn spawn_app_with(
     }));
     Some(TestApp {
         base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        client: {
+            motcua_web::install_tls_provider();
+            reqwest::Client::new()
+        },
         clock,
         store,
         backend,

@@ -11,7 +11,7 @@ async fn every_documented_route_exists_and_the_document_is_served() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 21);
+    assert_eq!(paths.len(), 23);
     for (path, item) in paths {
         let concrete = path
             .replace("{code}", "H79.50.01-261008-0001")
@@ -23,6 +23,7 @@ async fn every_documented_route_exists_and_the_document_is_served() {
             let req = match method.as_str() {
                 "get" => app.client.get(format!("{}{concrete}", app.base)),
                 "post" => app.client.post(format!("{}{concrete}", app.base)),
+                "delete" => app.client.delete(format!("{}{concrete}", app.base)),
                 other => panic!("unexpected method {other}"),
             };
             let (status, body) = app.send(req, None).await;
