@@ -75,6 +75,10 @@ enum AuditCommand {
         /// The demo database (as `serve --demo` uses).
         #[arg(long)]
         demo: bool,
+        /// Only this agency's chain (code); by default the global chain and every
+        /// agency's.
+        #[arg(long)]
+        agency: Option<String>,
     },
 }
 
@@ -106,8 +110,8 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
                 what: ImportCommand::Catalog { file },
             } => serve::import_catalog(db, file).await,
             Command::Audit {
-                what: AuditCommand::Verify { demo },
-            } => serve::audit_verify(db, demo).await,
+                what: AuditCommand::Verify { demo, agency },
+            } => serve::audit_verify(db, demo, agency).await,
             Command::Bench { what } => bench::run(what).await,
             Command::Render(args) => render_cmd::run(db, args).await,
             Command::Token { what } => token_cmd::run(db, what).await,

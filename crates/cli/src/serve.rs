@@ -237,26 +237,59 @@ pub async fn import_catalog(db: DbArgs, path: PathBuf) -> Result<(), CliError> {
 }
 
 /// `motcua audit verify`.
-pub async fn audit_verify(db: DbArgs, demo: bool) -> Result<(), CliError> {
+pub async fn audit_verify(db: DbArgs, demo: bool, agency: Option<String>) -> Result<(), CliError> {
     let file = FileConfig::load(db.config.as_deref())?;
     let (database, files) = resolve(&db, &file, demo);
     let store = open(&database, files).await?;
-    let report = store.verify_audit().await?;
-    if let Some(seq) = report.broken_at() {
-        let problems: Vec<String> = report
-            .problems
-            .iter()
-            .map(|p| format!("  - {}", p.describe_vi()))
-            .collect();
+    let mut problems: Vec<String> = Vec::new();
+    let mut first: Option<i64> = None;
+    let mut note = |label: &str, report: &motcua_domain::audit::VerifyReport| {
+        if let Some(seq) = report.broken_at() {
+            first.get_or_insert(seq);
+            problems.extend(
+                report
+                    .problems
+                    .iter()
+                    .map(|p| format!("  - {label}: {}", p.describe_vi())),
+            );
+        }
+    };
+    if agency.is_none() {
+        let report = store.verify_audit().await?;
+        note("chuỗi chung", &report);
+        if report.broken_at().is_none() {
+            println!(
+                "audit chain OK: {} entries, head {}",
+                report.checked, report.head
+            );
+        }
+    }
+    let chains = match agency {
+        Some(a) => vec![a],
+        None => store.audit_chains().await?,
+    };
+    for chain in chains {
+        let report = store.verify_audit_chain(&chain).await?;
+        let label = if chain.is_empty() {
+            "chuỗi hệ thống".to_owned()
+        } else {
+            format!("chuỗi {chain}")
+        };
+        note(&label, &report);
+        if report.broken_at().is_none() {
+            println!(
+                "  agency chain {}: {} entries OK",
+                if chain.is_empty() { "(system)" } else { &chain },
+                report.checked
+            );
+        }
+    }
+    if let Some(seq) = first {
         return Err(CliError::AuditBroken {
             seq,
-            count: report.problems.len(),
+            count: problems.len(),
             problems: problems.join("\n"),
         });
     }
-    println!(
-        "audit chain OK: {} entries, head {}",
-        report.checked, report.head
-    );
     Ok(())
 }

@@ -285,7 +285,12 @@ impl Store {
                             ],
                         )
                         .await?;
+                    let chain = match &r.dossier_code {
+                        Some(code) => crate::audit::chain_of(&mut batch.conn(), code).await?,
+                        None => String::new(),
+                    };
                     batch.audit(AuditDraft {
+                        chain,
                         at: r.uploaded_at,
                         actor: r.uploaded_by.clone(),
                         action: "attachment.add".to_owned(),

@@ -5,7 +5,7 @@ use motcua_domain::audit::{AuditEntry, MOVE_WINDOW, Verifier, VerifyReport};
 use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
-use crate::sql::{Arg, Row, args};
+use crate::sql::{Arg, Conn, Row, args};
 use crate::writer::AuditDraft;
 
 /// What an administrator looks for in the audit log.
@@ -32,24 +32,54 @@ impl Store {
     /// Walks the whole audit chain in pages, checks every link and the head, and names
     /// every edited, missing or moved entry (see [`Verifier`]).
     pub async fn verify_audit(&self) -> Result<VerifyReport, StoreError> {
+        self.walk(None).await
+    }
+
+    /// The agency chains (`""` is the chain of entries of no agency).
+    pub async fn audit_chains(&self) -> Result<Vec<String>, StoreError> {
+        let mut rc = self.read().await?;
+        let rows = rc
+            .conn()
+            .all(
+                "SELECT chain FROM audit_chain_heads UNION SELECT DISTINCT chain FROM audit_log ORDER BY chain",
+                &[],
+            )
+            .await?;
+        rows.iter().map(|r| r.text("chain")).collect()
+    }
+
+    /// Verifies one agency's chain as [`Store::verify_audit`] does the global one;
+    /// entry numbers in the report are positions in that chain.
+    pub async fn verify_audit_chain(&self, chain: &str) -> Result<VerifyReport, StoreError> {
+        self.walk(Some(chain)).await
+    }
+
+    async fn walk(&self, chain: Option<&str>) -> Result<VerifyReport, StoreError> {
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
+        let (seq, hash, filter) = match chain {
+            None => ("seq", "hash", "1 = $1"),
+            Some(_) => ("chain_seq", "chain_hash", "chain = $1"),
+        };
+        let key = chain.map_or_else(|| Arg::from(1i64), Arg::from);
         let mut v = Verifier::default();
         let mut from: i64 = 1;
         loop {
             let rows = conn
                 .all(
-                    "SELECT seq, at, actor, action, target, ip, details, hash FROM audit_log \
-                     WHERE seq >= $1 ORDER BY seq LIMIT 5000",
-                    &args![from],
+                    &format!(
+                        "SELECT {seq} AS pos, at, actor, action, target, ip, details, {hash} AS stored \
+                         FROM audit_log WHERE {filter} AND {seq} >= $2 ORDER BY {seq} LIMIT 5000"
+                    ),
+                    &[key.clone(), Arg::from(from)],
                 )
                 .await?;
             let Some(last) = rows.last() else {
                 break;
             };
-            from = last.int("seq")? + 1;
+            from = last.int("pos")? + 1;
             for r in &rows {
-                let (entry, stored) = read_entry(r)?;
+                let (entry, stored) = read_walked(r)?;
                 if v.links(&entry, &stored) {
                     v.push(&entry, &stored, &[]);
                     continue;
@@ -57,22 +87,43 @@ impl Store {
                 // Rare: fetch the neighbours to tell a moved entry from an edited one.
                 let near = conn
                     .all(
-                        "SELECT seq, hash FROM audit_log WHERE seq BETWEEN $1 AND $2",
-                        &args![entry.seq - MOVE_WINDOW - 1, entry.seq + MOVE_WINDOW + 1],
+                        &format!(
+                            "SELECT {seq} AS pos, {hash} AS stored FROM audit_log \
+                             WHERE {filter} AND {seq} BETWEEN $2 AND $3"
+                        ),
+                        &[
+                            key.clone(),
+                            Arg::from(entry.seq - MOVE_WINDOW - 1),
+                            Arg::from(entry.seq + MOVE_WINDOW + 1),
+                        ],
                     )
                     .await?;
                 let window = near
                     .iter()
-                    .map(|n| Ok((n.int("seq")?, n.text("hash")?)))
+                    .map(|n| Ok((n.int("pos")?, n.text("stored")?)))
                     .collect::<Result<Vec<_>, StoreError>>()?;
                 v.push(&entry, &stored, &window);
             }
         }
         // The head must point at the last entry: a truncated tail is tampering too.
-        let head = conn
-            .one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
-            .await?;
-        Ok(v.finish(head.int("seq")?, &head.text("hash")?))
+        let head = match chain {
+            None => {
+                conn.opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+                    .await?
+            }
+            Some(c) => {
+                conn.opt(
+                    "SELECT seq, hash FROM audit_chain_heads WHERE chain = $1",
+                    &args![c],
+                )
+                .await?
+            }
+        };
+        Ok(match head {
+            Some(h) => v.finish(h.int("seq")?, &h.text("hash")?),
+            // A removed head: nothing vouches for the chain's end.
+            None => v.finish(0, motcua_domain::audit::GENESIS),
+        })
     }
 
     /// Records an access that changes nothing (an export of personal data, a read)
@@ -90,7 +141,9 @@ impl Store {
         self.writer()
             .run(move |batch| {
                 Box::pin(async move {
+                    let chain = chain_of(&mut batch.conn(), &target).await?;
                     batch.audit(AuditDraft {
+                        chain,
                         at,
                         actor,
                         action,
@@ -177,5 +230,43 @@ fn read_entry(r: &Row) -> Result<(AuditEntry, String), StoreError> {
             details: r.text("details")?,
         },
         r.text("hash")?,
+    ))
+}
+
+/// The agency chain an entry about `target` joins: the handling agency of the dossier
+/// it names (`CODE` or `CODE/...`), else the agency it names (`AGENCY/...`, a
+/// register), else the chain of no agency.
+pub(crate) async fn chain_of(conn: &mut Conn<'_>, target: &str) -> Result<String, StoreError> {
+    let head = target.split('/').next().unwrap_or(target);
+    if head.is_empty() {
+        return Ok(String::new());
+    }
+    if let Some(r) = conn
+        .opt(
+            "SELECT handling_agency FROM dossiers WHERE code = $1",
+            &args![head],
+        )
+        .await?
+    {
+        return r.text("handling_agency");
+    }
+    let agency = conn
+        .opt("SELECT code FROM agencies WHERE code = $1", &args![head])
+        .await?;
+    agency.map_or(Ok(String::new()), |r| r.text("code"))
+}
+
+fn read_walked(r: &Row) -> Result<(AuditEntry, String), StoreError> {
+    Ok((
+        AuditEntry {
+            seq: r.int("pos")?,
+            at: r.time("at")?,
+            actor: r.text("actor")?,
+            action: r.text("action")?,
+            target: r.text("target")?,
+            ip: r.opt_text("ip")?,
+            details: r.text("details")?,
+        },
+        r.text("stored")?,
     ))
 }

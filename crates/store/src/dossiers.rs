@@ -275,6 +275,7 @@ fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) 
         "due_at": d.due_at,
     });
     batch.audit(AuditDraft {
+        chain: d.handling_agency.clone(),
         at: e.at,
         actor: e.actor.clone(),
         action: format!("dossier.{}", e.action.as_str()),
@@ -769,6 +770,7 @@ impl Store {
                         .await?;
                     }
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at,
                         actor,
                         action: "dossier.import".to_owned(),

@@ -147,6 +147,7 @@ impl Store {
                         )
                         .await?;
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at,
                         actor,
                         action: "calendar.amend".to_owned(),

@@ -253,6 +253,7 @@ impl Store {
                         .await?;
                     }
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at: now,
                         actor: account.username.clone(),
                         action: action.to_owned(),
@@ -295,6 +296,7 @@ impl Store {
                         )
                         .await?;
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at: now,
                         actor,
                         action: "token.create".to_owned(),
@@ -397,6 +399,7 @@ impl Store {
                         .await?;
                     if n > 0 {
                         batch.audit(AuditDraft {
+                            chain: String::new(),
                             at: now,
                             actor: username.clone(),
                             action: "token.revoke".to_owned(),

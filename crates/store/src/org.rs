@@ -100,6 +100,7 @@ impl Store {
                         .await?;
                     }
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at: now,
                         actor,
                         action: "org.import".to_owned(),
@@ -209,6 +210,7 @@ impl Store {
                     )
                     .await?;
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at: now,
                         actor: username.clone(),
                         action: "auth.login".to_owned(),
@@ -260,6 +262,7 @@ impl Store {
                         )
                         .await?;
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at: now,
                         actor: username.clone(),
                         action: "auth.logout_all".to_owned(),
@@ -308,6 +311,7 @@ impl Store {
                         save_procedure(&mut conn, p, now).await?;
                     }
                     batch.audit(AuditDraft {
+                        chain: String::new(),
                         at: now,
                         actor,
                         action: "catalog.import".to_owned(),

@@ -23,6 +23,8 @@ use crate::sql::{Arg, Conn};
 /// An audit entry waiting for its place in the chain.
 #[derive(Debug, Clone)]
 pub(crate) struct AuditDraft {
+    /// The agency whose chain it joins (`""` for entries of no agency).
+    pub chain: String,
     pub at: DateTime<Utc>,
     pub actor: String,
     pub action: String,
@@ -277,7 +279,18 @@ async fn run_batch(batch: &mut Batch, mut jobs: Vec<Box<dyn Job>>, begin: &str) 
     batch.audit.clear();
 }
 
-/// Appends the batch's audit drafts to the hash chain, under the chain head's lock.
+/// One entry ready to insert: the entry, its global hash, its chain, its place and
+/// hash in that chain.
+struct Chained {
+    entry: AuditEntry,
+    hash: String,
+    chain: String,
+    chain_seq: i64,
+    chain_hash: String,
+}
+
+/// Appends the batch's audit drafts to the global hash chain and each to its agency's
+/// chain, under the global head's lock (which also orders the agency heads' updates).
 async fn chain_audit(batch: &mut Batch) -> Result<(), StoreError> {
     if batch.audit.is_empty() {
         return Ok(());
@@ -297,10 +310,29 @@ async fn chain_audit(batch: &mut Batch) -> Result<(), StoreError> {
         .await?;
     let mut seq = head.int("seq")?;
     let mut prev = head.text("hash")?;
-    let mut rows: Vec<(AuditEntry, String)> = Vec::with_capacity(drafts.len());
+    // The heads of the chains this batch touches.
+    let mut heads: std::collections::BTreeMap<String, (i64, String, bool)> =
+        std::collections::BTreeMap::new();
+    for chain in drafts.iter().map(|d| d.chain.clone()) {
+        if heads.contains_key(&chain) {
+            continue;
+        }
+        let row = conn
+            .opt(
+                &format!("SELECT seq, hash FROM audit_chain_heads WHERE chain = $1{lock}"),
+                &[Arg::from(chain.as_str())],
+            )
+            .await?;
+        let head = match row {
+            Some(r) => (r.int("seq")?, r.text("hash")?, true),
+            None => (0, motcua_domain::audit::GENESIS.to_owned(), false),
+        };
+        heads.insert(chain, head);
+    }
+    let mut rows: Vec<Chained> = Vec::with_capacity(drafts.len());
     for d in drafts {
         seq += 1;
-        let entry = AuditEntry {
+        let mut entry = AuditEntry {
             seq,
             at: motcua_domain::time::micros(d.at),
             actor: d.actor,
@@ -311,29 +343,43 @@ async fn chain_audit(batch: &mut Batch) -> Result<(), StoreError> {
         };
         let hash = entry_hash(&prev, &entry);
         prev.clone_from(&hash);
-        rows.push((entry, hash));
+        let (chain_seq, chain_hash) = match heads.get_mut(&d.chain) {
+            Some((cseq, chash, _)) => {
+                *cseq += 1;
+                // The agency chain hashes the same content numbered in its own order.
+                entry.seq = *cseq;
+                let h = entry_hash(chash, &entry);
+                chash.clone_from(&h);
+                entry.seq = seq;
+                (*cseq, h)
+            }
+            None => {
+                return Err(StoreError::Database {
+                    detail: format!("audit chain {} has no head", d.chain),
+                });
+            }
+        };
+        rows.push(Chained {
+            entry,
+            hash,
+            chain: d.chain,
+            chain_seq,
+            chain_hash,
+        });
     }
-    for chunk in rows.chunks(400) {
+    const COLS: usize = 11;
+    for chunk in rows.chunks(300) {
         let mut sql = String::from(
-            "INSERT INTO audit_log (seq, at, actor, action, target, ip, details, hash) VALUES ",
+            "INSERT INTO audit_log (seq, at, actor, action, target, ip, details, hash, chain, chain_seq, chain_hash) VALUES ",
         );
-        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 8);
-        for (i, (e, h)) in chunk.iter().enumerate() {
-            let b = i * 8;
+        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * COLS);
+        for (i, c) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!(
-                "(${},${},${},${},${},${},${},${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            ));
+            let marks: Vec<String> = (1..=COLS).map(|k| format!("${}", i * COLS + k)).collect();
+            sql.push_str(&format!("({})", marks.join(",")));
+            let e = &c.entry;
             args.extend([
                 Arg::from(e.seq),
                 Arg::from(e.at),
@@ -342,7 +388,10 @@ async fn chain_audit(batch: &mut Batch) -> Result<(), StoreError> {
                 Arg::from(e.target.as_str()),
                 Arg::from(e.ip.clone()),
                 Arg::from(e.details.as_str()),
-                Arg::from(h.as_str()),
+                Arg::from(c.hash.as_str()),
+                Arg::from(c.chain.as_str()),
+                Arg::from(c.chain_seq),
+                Arg::from(c.chain_hash.as_str()),
             ]);
         }
         conn.exec(&sql, &args).await?;
@@ -352,5 +401,17 @@ async fn chain_audit(batch: &mut Batch) -> Result<(), StoreError> {
         &[Arg::from(seq), Arg::from(prev)],
     )
     .await?;
+    for (chain, (cseq, chash, existed)) in heads {
+        let sql = if existed {
+            "UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1"
+        } else {
+            "INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, $2, $3)"
+        };
+        conn.exec(
+            sql,
+            &[Arg::from(chain.as_str()), Arg::from(cseq), Arg::from(chash)],
+        )
+        .await?;
+    }
     Ok(())
 }

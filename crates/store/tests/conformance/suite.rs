@@ -352,6 +352,92 @@ async fn reordered_audit_entries_are_named() {
 }
 
 #[tokio::test]
+async fn each_agency_has_its_own_chain_and_its_tampering_is_named_there() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let r = Rules::new();
+        let mut codes = Vec::new();
+        for agency in [A, B, A, B, A] {
+            let d = r.new_dossier("citizen", at("2026-10-08 09:00"), agency);
+            let saved = b
+                .store
+                .create_dossier(d, RequestMeta::default())
+                .await
+                .unwrap();
+            codes.push(saved.code.as_str().to_owned());
+        }
+        // A read of an A dossier's file joins A's chain; a login joins no agency's.
+        b.store
+            .record_access("officer", "attachment.read", &format!("{}/f1", codes[0]), json!({}), at("2026-10-08 10:00"), RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(b.store.audit_chains().await.unwrap(), ["", A, B], "{}", b.name);
+        let sizes = |chain: &'static str| {
+            let store = b.store.clone();
+            async move {
+                let rep = store.verify_audit_chain(chain).await.unwrap();
+                (rep.checked, rep.problems)
+            }
+        };
+        let (system, clean) = sizes("").await;
+        assert!(clean.is_empty() && system >= 2, "{}: org and catalog", b.name);
+        assert_eq!(sizes(A).await, (4, vec![]), "{}: three filings and a read", b.name);
+        assert_eq!(sizes(B).await, (2, vec![]), "{}", b.name);
+        assert_eq!(b.store.verify_audit().await.unwrap().checked, system + 6, "{}: every entry in one agency chain", b.name);
+
+        // Edit A's second entry: A names it at its place in A's chain, B stays clean,
+        // and the global chain names it too.
+        tamper(&b, &format!("UPDATE audit_log SET details = '{{}}' WHERE chain = '{A}' AND chain_seq = 2")).await;
+        assert_eq!(sizes(A).await.1, vec![AuditProblem::Edited { seq: 2 }], "{}", b.name);
+        assert_eq!(sizes(B).await.1, vec![], "{}", b.name);
+        assert_eq!(b.store.verify_audit().await.unwrap().problems.len(), 1, "{}", b.name);
+
+        // Reorder B's two entries: both named as moved.
+        for sql in [
+            format!("UPDATE audit_log SET chain_seq = -1 WHERE chain = '{B}' AND chain_seq = 1"),
+            format!("UPDATE audit_log SET chain_seq = 1 WHERE chain = '{B}' AND chain_seq = 2"),
+            format!("UPDATE audit_log SET chain_seq = 2 WHERE chain = '{B}' AND chain_seq = -1"),
+        ] {
+            tamper(&b, &sql).await;
+        }
+        assert_eq!(
+            sizes(B).await.1,
+            vec![
+                AuditProblem::Moved { seq: 1, original: 2 },
+                AuditProblem::Moved { seq: 2, original: 1 },
+                // The last entry is no longer the one the head recorded.
+                AuditProblem::HeadMismatch { last: 2 }
+            ],
+            "{}",
+            b.name
+        );
+
+        // Move A's last entry (the read) into the system chain: A's tail is cut, and
+        // the system chain does not accept it.
+        tamper(&b, &format!("UPDATE audit_log SET chain = '', chain_seq = {} WHERE chain = '{A}' AND chain_seq = 4", system + 1)).await;
+        assert_eq!(sizes(A).await.1, vec![AuditProblem::Edited { seq: 2 }, AuditProblem::Truncated { last: 3, head: 4 }], "{}", b.name);
+        let n = i64::try_from(system).unwrap() + 1;
+        assert_eq!(
+            sizes("").await.1,
+            vec![AuditProblem::Edited { seq: n }, AuditProblem::HeadMismatch { last: n }],
+            "{}: the stray entry is named where it was slipped in",
+            b.name
+        );
+
+        // Delete A's head: nothing vouches for its end any more.
+        tamper(&b, &format!("DELETE FROM audit_chain_heads WHERE chain = '{A}'")).await;
+        assert_eq!(
+            sizes(A).await.1,
+            vec![AuditProblem::Edited { seq: 2 }, AuditProblem::HeadMismatch { last: 3 }],
+            "{}",
+            b.name
+        );
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn truncating_the_audit_tail_is_detected() {
     on_each_backend(|b| async move {
         seed(&b.store).await;
