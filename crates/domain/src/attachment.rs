@@ -53,6 +53,30 @@ pub const ACCEPTED: &[FileType] = &[
 ];
 
 /// Bytes of the start of a file that are enough to recognise it.
+/// The name a file is kept under, from what the browser sent: only the last path
+/// segment (a name like `../../etc/passwd` or `C:\\x\\y.pdf` keeps `passwd`/`y.pdf`),
+/// no control or direction-override characters (which disguise `gpj.exe` as
+/// `exe.jpg`), no leading dots, at most 150 characters, NFC. Empty when nothing
+/// usable is left. Names are only shown: files are stored under generated keys.
+pub fn clean_name(raw: Option<&str>) -> String {
+    let raw = raw.unwrap_or("");
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let kept: String = last
+        .chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .collect();
+    let trimmed = kept.trim().trim_start_matches(['.', ' ']);
+    crate::text::nfc(trimmed)
+        .chars()
+        .take(150)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 pub const SNIFF_BYTES: usize = 8192;
 
 /// Decides the type of a file from its first bytes, and checks that its name and the
@@ -444,5 +468,24 @@ mod tests {
             classify(b"", "a.pdf", None).unwrap_err().code(),
             "attachment_empty"
         );
+    }
+
+    #[test]
+    fn file_names_lose_paths_controls_and_disguises() {
+        for (raw, want) in [
+            ("../../etc/passwd", "passwd"),
+            ("..\\..\\windows\\win.ini", "win.ini"),
+            ("/etc/shadow", "shadow"),
+            ("giấy chứng sinh.pdf", "giấy chứng sinh.pdf"),
+            ("a\u{0}b\r\n.pdf", "ab.pdf"),
+            ("hoa-don\u{202E}fdp.exe", "hoa-donfdp.exe"),
+            ("...", ""),
+            ("..", ""),
+            (".htaccess", "htaccess"),
+        ] {
+            assert_eq!(clean_name(Some(raw)), want, "{raw:?}");
+        }
+        assert_eq!(clean_name(None), "");
+        assert_eq!(clean_name(Some(&"x".repeat(400))).chars().count(), 150);
     }
 }

@@ -112,9 +112,7 @@ pub async fn upload(
                 k.clone_into(&mut kind);
             }
             Some("file") => {
-                let name = field
-                    .file_name()
-                    .map(|n| motcua_domain::text::nfc(n.trim()))
+                let name = Some(motcua_domain::attachment::clean_name(field.file_name()))
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "tep-dinh-kem".to_owned());
                 let declared = field.content_type().map(str::to_owned);
@@ -187,6 +185,11 @@ pub async fn download(
                 meta.sha256.clone(),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            // Opened in a browser, a file runs nothing and reaches nothing.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox".to_owned(),
+            ),
         ],
         Body::from_stream(stream),
     )

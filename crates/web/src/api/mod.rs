@@ -92,9 +92,18 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bytes = bytes::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::invalid_json(e.body_text()))?;
+        let bytes = bytes::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    e.status(),
+                    "body_too_large",
+                    "Dữ liệu gửi lên quá lớn (tối đa 2 MB; tệp đính kèm gửi riêng)",
+                    "request body too large (2 MB at most; send files separately)",
+                )
+            } else {
+                ApiError::invalid_json(e.body_text())
+            }
+        })?;
         let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {

@@ -527,10 +527,7 @@ pub async fn upload_files(
                 if !checked {
                     ui.check_csrf("")?;
                 }
-                let name = field
-                    .file_name()
-                    .map(|n| motcua_domain::text::nfc(n.trim()))
-                    .unwrap_or_default();
+                let name = motcua_domain::attachment::clean_name(field.file_name());
                 if name.is_empty() {
                     continue;
                 }
@@ -1109,10 +1106,7 @@ pub async fn supplement(
             }
             Some("note") => note = field.text().await.map_err(|_| bad(&ui))?,
             Some("file") if checked => {
-                let name = field
-                    .file_name()
-                    .map(|n| motcua_domain::text::nfc(n.trim()))
-                    .unwrap_or_default();
+                let name = motcua_domain::attachment::clean_name(field.file_name());
                 if name.is_empty() {
                     continue;
                 }

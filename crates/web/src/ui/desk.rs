@@ -1108,10 +1108,7 @@ pub async fn counter_receive(
                 Err(page) => return Ok(page),
             },
         };
-        let name = field
-            .file_name()
-            .map(|n| motcua_domain::text::nfc(n.trim()))
-            .unwrap_or_default();
+        let name = motcua_domain::attachment::clean_name(field.file_name());
         if !name.is_empty() && !upload_failed {
             let new = motcua_store::NewAttachment {
                 owner: AttachmentOwner::Dossier(d.code.to_string()),

@@ -9,6 +9,7 @@
 )]
 
 mod applicants;
+mod attack;
 mod audit;
 mod authz;
 mod bad_input;
