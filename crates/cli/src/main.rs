@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod error;
 mod import;
+mod logging;
 mod render_cmd;
 mod serve;
 mod token_cmd;

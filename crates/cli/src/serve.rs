@@ -95,16 +95,7 @@ pub fn calendar(file: &FileConfig) -> Result<WorkCalendar, CliError> {
 }
 
 fn init_logging(format: Option<&str>) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if format == Some("json") {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    crate::logging::init(format);
 }
 
 async fn shutdown_signal() {

@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod dossier;
 pub mod error;
 pub mod form;
+pub mod mask;
 pub mod oidc;
 pub mod org;
 pub mod password;

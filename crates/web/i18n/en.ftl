@@ -91,6 +91,7 @@ lookup-title = Check an application
 lookup-code-label = Application reference
 lookup-code-hint = The reference on your receipt, for example H79.50.01-261008-0001. Or scan the QR code on the receipt.
 lookup-submit = Check
+lookup-applicant = Applicant
 lookup-procedure = Procedure
 lookup-status = Status
 lookup-received = Date received

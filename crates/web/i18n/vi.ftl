@@ -87,6 +87,7 @@ lookup-title = Tra cứu hồ sơ
 lookup-code-label = Mã hồ sơ
 lookup-code-hint = Mã ghi trên giấy tiếp nhận, ví dụ H79.50.01-261008-0001; hoặc quét mã QR trên giấy
 lookup-submit = Tra cứu
+lookup-applicant = Người nộp
 lookup-procedure = Thủ tục
 lookup-status = Tình trạng
 lookup-received = Ngày tiếp nhận

@@ -319,6 +319,10 @@ pub struct LookupView {
     due_at: Option<DateTime<FixedOffset>>,
     returned_at: Option<DateTime<FixedOffset>>,
     extended: bool,
+    /// The applicant, masked (`Nguyễn V. A.`), so its owner recognises the dossier.
+    applicant: String,
+    /// The applicant's phone, masked to its last three digits.
+    phone: Option<String>,
     steps: Vec<PublicStep>,
 }
 
@@ -335,6 +339,12 @@ impl LookupView {
             due_at: vn_opt(d.due_at),
             returned_at: vn_opt(d.returned_at),
             extended: d.extended,
+            applicant: motcua_domain::mask::mask_name(&d.applicant.name),
+            phone: d
+                .applicant
+                .phone
+                .as_deref()
+                .map(motcua_domain::mask::mask_phone),
             steps: d
                 .events
                 .iter()

@@ -324,6 +324,7 @@ pub async fn printable_form(
 pub struct LookupResult {
     code: String,
     procedure: String,
+    applicant: String,
     status: String,
     received: String,
     due: String,
@@ -389,6 +390,7 @@ pub async fn lookup(
                 Some(LookupResult {
                     code: d.code.to_string(),
                     procedure: d.procedure_name.clone(),
+                    applicant: motcua_domain::mask::mask_name(&d.applicant.name),
                     status: tr.status(d.status.as_str()),
                     received: d.received_at.map_or_else(dash, when),
                     due: d.due_at.map_or_else(dash, day),

@@ -129,6 +129,11 @@ async fn read_paths(app: TestApp) {
         for personal in ["Nguyễn Văn An", "001099012345", "0912345678", "Ấp 1"] {
             assert!(!text.contains(personal), "lookup shows {personal}: {text}");
         }
+        // Masked, for the owner to recognise.
+        assert_eq!(
+            (v["applicant"].as_str(), v["phone"].as_str()),
+            (Some("Nguyễn V. A."), Some("*******678"))
+        );
     }
     // The register: only the agency's own officers.
     for (agency, officers) in [
