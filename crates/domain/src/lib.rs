@@ -23,6 +23,7 @@ pub mod text;
 pub mod throttle;
 pub mod time;
 pub mod token;
+pub mod totp;
 
 pub use applicant::{Applicant, ApplicantKind, id_number_query};
 pub use catalog::{Catalog, Channel, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion};

@@ -433,3 +433,151 @@ fn refresh(a: &mut Account, id: &Identity) {
         a.full_name = "Công dân".to_owned();
     }
 }
+
+/// An account's second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpState {
+    /// The secret, base32.
+    pub secret: String,
+    /// Whether the officer confirmed it with a first code (only then is it asked).
+    pub confirmed: bool,
+    /// The last step a code was accepted for.
+    pub last_step: Option<i64>,
+}
+
+impl Store {
+    /// The account's second factor, if one was started.
+    pub async fn totp(&self, username: &str) -> Result<Option<TotpState>, StoreError> {
+        let mut rc = self.read().await?;
+        let row = rc
+            .conn()
+            .opt(
+                "SELECT secret, confirmed_at, last_step FROM totp_secrets WHERE username = $1",
+                &args![username],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(TotpState {
+                secret: r.text("secret")?,
+                confirmed: r.opt_time("confirmed_at")?.is_some(),
+                last_step: r.opt_int("last_step")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Starts (or restarts) enrolment with a new secret; false when a confirmed one
+    /// is in place (it must be turned off first).
+    pub async fn totp_begin(
+        &self,
+        username: &str,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (username, secret) = (username.to_owned(), secret.to_owned());
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let mut conn = batch.conn();
+                    conn.exec(
+                        "DELETE FROM totp_secrets WHERE username = $1 AND confirmed_at IS NULL",
+                        &args![username.as_str()],
+                    )
+                    .await?;
+                    let n = conn
+                        .exec(
+                            "INSERT INTO totp_secrets (username, secret, created_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (username) DO NOTHING",
+                            &args![username.as_str(), secret.as_str(), now],
+                        )
+                        .await?;
+                    Ok(n == 1)
+                })
+            })
+            .await
+    }
+
+    /// Records a code accepted for `step`: confirms enrolment the first time (audited)
+    /// and refuses a step not later than the last one used (false), so that two
+    /// requests with the same code cannot both pass.
+    pub async fn totp_use(
+        &self,
+        username: &str,
+        step: i64,
+        now: DateTime<Utc>,
+        meta: RequestMeta,
+    ) -> Result<bool, StoreError> {
+        let username = username.to_owned();
+        self.writer()
+            .run_keyed(format!("totp/{username}"), move |batch| {
+                Box::pin(async move {
+                    let mut conn = batch.conn();
+                    let first = conn
+                        .opt(
+                            "SELECT confirmed_at FROM totp_secrets WHERE username = $1",
+                            &args![username.as_str()],
+                        )
+                        .await?
+                        .map(|r| r.opt_time("confirmed_at"))
+                        .transpose()?
+                        .is_some_and(|c| c.is_none());
+                    let n = conn
+                        .exec(
+                            "UPDATE totp_secrets SET last_step = $2, confirmed_at = COALESCE(confirmed_at, $3) \
+                             WHERE username = $1 AND (last_step IS NULL OR last_step < $2)",
+                            &args![username.as_str(), step, now],
+                        )
+                        .await?;
+                    if n == 1 && first {
+                        batch.audit(AuditDraft {
+                            chain: String::new(),
+                            at: now,
+                            actor: username.clone(),
+                            action: "auth.totp_enable".to_owned(),
+                            target: username,
+                            ip: meta.ip,
+                            details: json!({}),
+                        });
+                    }
+                    Ok(n == 1)
+                })
+            })
+            .await
+    }
+
+    /// Turns the second factor off (by its owner with a code, or an operator); audited.
+    pub async fn totp_disable(
+        &self,
+        username: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+        meta: RequestMeta,
+    ) -> Result<bool, StoreError> {
+        let (username, actor) = (username.to_owned(), actor.to_owned());
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let n = batch
+                        .conn()
+                        .exec(
+                            "DELETE FROM totp_secrets WHERE username = $1",
+                            &args![username.as_str()],
+                        )
+                        .await?;
+                    if n > 0 {
+                        batch.audit(AuditDraft {
+                            chain: String::new(),
+                            at: now,
+                            actor,
+                            action: "auth.totp_disable".to_owned(),
+                            target: username,
+                            ip: meta.ip,
+                            details: json!({}),
+                        });
+                    }
+                    Ok(n > 0)
+                })
+            })
+            .await
+    }
+}

@@ -31,7 +31,7 @@ pub use audit::AuditQuery;
 pub use dossiers::{COUNT_CAP, DossierFilter, DossierSummary, Page};
 pub use drafts::Draft;
 pub use error::StoreError;
-pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin};
+pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin, TotpState};
 pub use org::OrgImport;
 
 use crate::sql::Conn;

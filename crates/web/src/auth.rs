@@ -50,6 +50,9 @@ pub fn token_hash(token: &str) -> String {
 pub struct LoginRequest {
     username: String,
     password: String,
+    /// The 6-digit code, for accounts with a second factor.
+    #[serde(default)]
+    otp: Option<String>,
 }
 
 /// Login answer.
@@ -75,6 +78,7 @@ pub async fn check_credentials(
     state: &AppState,
     username: &str,
     password: &str,
+    otp: Option<&str>,
     meta: &crate::api::Meta,
 ) -> ApiResult<Account> {
     let username = username.trim();
@@ -105,9 +109,16 @@ pub async fn check_credentials(
             format!("too many failed logins: try again in {minutes} minute(s)"),
         ));
     }
-    let result = verify_login(state, username, password).await;
+    let result = match verify_login(state, username, password).await {
+        Ok(account) => second_factor(state, &account, otp, meta)
+            .await
+            .map(|()| account),
+        Err(e) => Err(e),
+    };
     state.logins(|t| match &result {
         Ok(_) => t.account.succeeded(&account_key),
+        // The password was right; the code is still to come.
+        Err(e) if e.code() == OTP_REQUIRED => {}
         Err(e) if e.status().is_client_error() => {
             t.account.failed(&account_key, now);
             t.address.failed(&address_key, now);
@@ -115,6 +126,58 @@ pub async fn check_credentials(
         Err(_) => {}
     });
     result
+}
+
+/// The code of the answer "password right, now the 6-digit code".
+pub const OTP_REQUIRED: &str = "otp_required";
+
+/// For an officer with a confirmed second factor: the code must be given, valid now
+/// and not used before.
+async fn second_factor(
+    state: &AppState,
+    account: &Account,
+    otp: Option<&str>,
+    meta: &crate::api::Meta,
+) -> ApiResult<()> {
+    let Some(totp) = state.store().totp(&account.username).await? else {
+        return Ok(());
+    };
+    if !totp.confirmed {
+        return Ok(());
+    }
+    let Some(code) = otp.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            OTP_REQUIRED,
+            "Nhập mã xác thực 6 số từ ứng dụng xác thực trên điện thoại",
+            "enter the 6-digit code from the authenticator app",
+        )
+        .on_field("otp"));
+    };
+    let secret = motcua_domain::totp::from_base32(&totp.secret).unwrap_or_default();
+    let now = state.now();
+    let accepted = match motcua_domain::totp::verify(&secret, code, now.timestamp(), totp.last_step)
+    {
+        Some(step) => {
+            state
+                .store()
+                .totp_use(&account.username, step, now, meta.request())
+                .await?
+        }
+        None => false,
+    };
+    if accepted { Ok(()) } else { Err(otp_invalid()) }
+}
+
+/// A wrong, stale or reused code.
+pub fn otp_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "otp_invalid",
+        "Mã xác thực không đúng hoặc đã được dùng",
+        "wrong, expired or already used code",
+    )
+    .on_field("otp")
 }
 
 async fn verify_login(state: &AppState, username: &str, password: &str) -> ApiResult<Account> {
@@ -164,8 +227,12 @@ pub async fn login(
     meta: crate::api::Meta,
     body: crate::api::JsonBody<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let LoginRequest { username, password } = body.0;
-    let account = check_credentials(&state, &username, &password, &meta).await?;
+    let LoginRequest {
+        username,
+        password,
+        otp,
+    } = body.0;
+    let account = check_credentials(&state, &username, &password, otp.as_deref(), &meta).await?;
     let (token, expires) = open_session(&state, &account, &meta).await?;
     Ok(Json(LoginResponse {
         token,

@@ -10,6 +10,7 @@ pub mod export;
 pub mod procedures;
 pub mod system;
 pub mod tokens;
+pub mod totp;
 
 use std::net::SocketAddr;
 

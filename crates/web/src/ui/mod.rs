@@ -2,6 +2,7 @@
 //! citizen portal and the officer desk. Handlers are thin; texts come from the
 //! translation catalogues ([`i18n`]).
 
+pub mod account;
 pub mod admin;
 pub mod citizen;
 pub mod desk;
@@ -76,6 +77,14 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so/{code}/tep", post(desk::upload))
         .route("/can-bo/ho-so/{code}/tep/{id}", get(desk::file))
         .route("/can-bo/phe-duyet", get(desk::approvals).post(desk::bulk))
+        .route("/tai-khoan", get(account::index))
+        .route("/tai-khoan/hai-buoc/bat-dau", post(account::totp_start))
+        .route("/tai-khoan/hai-buoc/{what}", post(account::totp_code))
+        .route("/tai-khoan/ma-truy-cap", post(account::token_create))
+        .route(
+            "/tai-khoan/ma-truy-cap/{id}/thu-hoi",
+            post(account::token_revoke),
+        )
         .route("/quan-tri", get(admin::index))
         .route("/quan-tri/nhat-ky", get(admin::audit_log))
         .route("/quan-tri/co-quan", post(admin::save_agency))

@@ -282,6 +282,8 @@ struct LoginPage<'a> {
     username: &'a str,
     error: Option<String>,
     providers: &'a [crate::oidc::OidcProvider],
+    /// Ask for the second factor's code.
+    need_otp: bool,
 }
 
 /// `?next=`
@@ -305,6 +307,7 @@ pub async fn login_page(
             username: "",
             error: None,
             providers: &state.config().oidc,
+            need_otp: false,
         },
     )
 }
@@ -314,6 +317,8 @@ pub async fn login_page(
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    otp: Option<String>,
     #[serde(default)]
     next: Option<String>,
 }
@@ -325,23 +330,31 @@ pub async fn login(
     meta: Meta,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> UiResult<Response> {
-    let account =
-        match crate::auth::check_credentials(&state, &form.username, &form.password, &meta).await {
-            Ok(a) => a,
-            Err(e) if e.status().is_client_error() => {
-                let page = LoginPage {
-                    ui: &ui,
-                    next: local_path(form.next.as_deref()),
-                    username: &form.username,
-                    error: Some(e.message().to_owned()),
-                    providers: &state.config().oidc,
-                };
-                let mut resp = render(&ui, &page)?;
-                *resp.status_mut() = StatusCode::UNAUTHORIZED;
-                return Ok(resp);
-            }
-            Err(e) => return Err(UiError::from_api(&ui, e)),
-        };
+    let account = match crate::auth::check_credentials(
+        &state,
+        &form.username,
+        &form.password,
+        form.otp.as_deref(),
+        &meta,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(e) if e.status().is_client_error() => {
+            let page = LoginPage {
+                ui: &ui,
+                next: local_path(form.next.as_deref()),
+                username: &form.username,
+                error: Some(e.message().to_owned()),
+                providers: &state.config().oidc,
+                need_otp: matches!(e.code(), crate::auth::OTP_REQUIRED | "otp_invalid"),
+            };
+            let mut resp = render(&ui, &page)?;
+            *resp.status_mut() = StatusCode::UNAUTHORIZED;
+            return Ok(resp);
+        }
+        Err(e) => return Err(UiError::from_api(&ui, e)),
+    };
     logged_in(&state, &ui, &meta, &account, form.next.as_deref()).await
 }
 

@@ -21,6 +21,7 @@ mod oidc;
 mod openapi;
 mod throttle;
 mod tokens;
+mod totp;
 
 use std::sync::{Arc, OnceLock};
 
