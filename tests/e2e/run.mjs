@@ -11,6 +11,7 @@
 // page scores below 95 in Lighthouse accessibility.
 
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -63,6 +64,24 @@ const PDF = Buffer.from(
     "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
 );
 
+/** RFC 6238 code for a base32 secret at step `step` (what an authenticator app shows). */
+function totpAt(secret, step) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0, value = 0;
+  const bytes = [];
+  for (const c of secret.replace(/=+$/, "").toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { bytes.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac("sha1", Buffer.from(bytes)).update(counter).digest();
+  const code = (h.readUInt32BE(h[19] & 15) & 0x7fffffff) % 1000000;
+  return String(code).padStart(6, "0");
+}
+const stepNow = () => Math.floor(Date.now() / 1000 / 30);
+
 const results = [];
 async function scenario(name, fn) {
   const started = Date.now();
@@ -81,12 +100,13 @@ const base = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), "motcua-e2e-"));
 const env = { ...process.env, MOTCUA_DATA_DIR: dataDir, RUST_LOG: "warn" };
 delete env.MOTCUA_DATABASE;
+// The browser first: if it cannot start, no server is left running behind.
+const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 const server = spawn(bin, ["serve", "--demo", "--demo-dossiers", "400", "--addr", `127.0.0.1:${port}`], {
   env,
   stdio: ["ignore", "ignore", "inherit"],
 });
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 
 async function session(user) {
   const context = await browser.newContext({ baseURL: base, locale: "vi-VN" });
@@ -168,7 +188,7 @@ async function lighthouseScores(dossier) {
     const groups = [
       [null, { home: "/", search: "/thu-tuc?q=dang+ky+khai+sinh", procedure: "/thu-tuc/1.001193", login: "/dang-nhap", lookup: `/tra-cuu/${dossier}` }],
       ["citizen", { "my-dossiers": "/ho-so-cua-toi", "my-dossier": `/ho-so-cua-toi/${dossier}`, wizard: "/nop-ho-so/1.001193" }],
-      ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan" }],
+      ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan", account: "/tai-khoan" }],
       ["leader", { approvals: "/can-bo/phe-duyet" }],
       ["admin", { admin: "/quan-tri" }],
     ];
@@ -423,6 +443,86 @@ try {
     const rows = await admin.page.locator("main tbody tr").allTextContents();
     expect(rows.some((r) => r.includes("dossier.read") && r.includes("officer")), "the officer's read of the dossier is listed");
     expect(rows.some((r) => r.includes("dossier.receive")), "the receipt is listed");
+  });
+
+  await scenario("a community digital helper files for a citizen with the citizen's recorded consent", async () => {
+    const { page } = await session("helper");
+    await page.goto("/nop-ho-so/1.001193?ho=1");
+    await page.waitForURL(/\/ho-so-nhap\/.+\/buoc\/0/);
+    if (await page.locator("#agency").count()) await page.selectOption("#agency", "H79.50.01");
+    await page.fill("#applicant\\.name", "Lê Thị Mai");
+    await page.fill("#applicant\\.id_number", "079188012345");
+    await page.fill("#owner", "citizen");
+    // Without the applicant's consent the helper cannot go on.
+    await Promise.all([page.waitForLoadState("load"), page.click("button[value=next]")]);
+    expect(page.url().includes("/buoc/0"), "stays on the first step without consent");
+    const summary = await page.locator(".error-summary").textContent();
+    expect(summary.includes("đồng ý"), `asks for the consent: ${summary}`);
+    await page.check("#consent-signed");
+    await page.fill("#consent\\.reference", "UQ-15/2026");
+    await page.check("#consent-supplement");
+    await axe(page, "wizard-assisted");
+    await shoot(page, "wizard-assisted");
+    await Promise.all([page.waitForURL(/buoc\/1/), page.click("button[value=next]")]);
+    await page.fill("#f-nguoi_yeu_cau_ho_ten", "Lê Thị Mai");
+    await page.fill("#f-nguoi_yeu_cau_so_dinh_danh", "079188012345");
+    await page.selectOption("#f-quan_he_voi_nguoi_duoc_khai_sinh", "Mẹ");
+    await page.fill("#f-tre_ho_ten", "Phạm Gia Huy");
+    await page.fill("#f-tre_ngay_sinh", "2026-11-20");
+    await Promise.all([page.waitForURL(/buoc\/2/), page.click("button[value=next]")]);
+    await page.selectOption("#f-tre_gioi_tinh", "Nam");
+    await page.fill("#f-tre_dan_toc", "Kinh");
+    await page.fill("#f-tre_noi_sinh", "Trạm y tế xã Bình Giã");
+    await Promise.all([page.waitForURL(/buoc\/3/), page.click("button[value=next]")]);
+    await page.goto(page.url().replace(/buoc\/3$/, "buoc/4"));
+    await Promise.all([page.waitForURL(/bien-nhan/), page.click("text=Nộp hồ sơ")]);
+    const filed = (await page.locator("dl.facts dd strong").first().textContent()).trim();
+    await page.goto(`/can-bo/ho-so/${filed}`);
+    const facts = await page.locator("main").textContent();
+    expect(/giấy ủy quyền có chữ ký \(UQ-15\/2026\); được bổ sung hồ sơ — đến hết ngày \d\d\/\d\d\/\d{4}/.test(facts), `the consent is on the dossier: ${facts.replace(/\s+/g, " ").slice(0, 600)}`);
+  });
+
+  await scenario("an officer turns on two-step verification, logs in with a code and makes an API token", async () => {
+    const spec = await session("specialist");
+    await spec.page.goto("/tai-khoan");
+    await axe(spec.page, "account");
+    await Promise.all([spec.page.waitForLoadState("load"), spec.page.click("form[action='/tai-khoan/hai-buoc/bat-dau'] button")]);
+    expect((await spec.page.locator(".qr svg").count()) === 1, "a QR code to scan");
+    await axe(spec.page, "account-enrol");
+    const secret = (await spec.page.locator("#totp-secret").textContent()).trim();
+    const confirmed = stepNow();
+    await spec.page.fill("#on-code", totpAt(secret, confirmed));
+    await Promise.all([spec.page.waitForLoadState("load"), spec.page.click("form[action='/tai-khoan/hai-buoc/xac-nhan'] button")]);
+    expect(spec.page.url().includes("ok=totp-on"), `two-step verification confirmed: ${spec.page.url()}`);
+
+    // A new browser: the password alone leads to the code field; with the code, in.
+    const fresh = await session(null);
+    await fresh.page.goto("/dang-nhap");
+    await fresh.page.fill("#username", "specialist");
+    await fresh.page.fill("#password", "demo");
+    await Promise.all([fresh.page.waitForLoadState("load"), fresh.page.click("main form[action='/dang-nhap'] button[type=submit]")]);
+    expect((await fresh.page.locator("#otp").count()) === 1, "the login asks for the code");
+    await axe(fresh.page, "login-otp");
+    await shoot(fresh.page, "login-otp");
+    await fresh.page.fill("#password", "demo");
+    // The confirming code is spent; the next step's code is accepted (±30 s).
+    await fresh.page.fill("#otp", totpAt(secret, Math.max(stepNow(), confirmed) + 1));
+    await Promise.all([fresh.page.waitForLoadState("load"), fresh.page.click("main form[action='/dang-nhap'] button[type=submit]")]);
+    expect(fresh.page.url().includes("/can-bo"), `logged in with the code: ${fresh.page.url()}`);
+
+    // An API token, shown once, that reads the officer's queue and nothing else.
+    await fresh.page.goto("/tai-khoan");
+    await fresh.page.locator("summary", { hasText: "Cấp mã truy cập mới" }).click();
+    await fresh.page.fill("#tk-name", "Phần mềm thống kê của phòng");
+    await fresh.page.check("input[name=scope][value='dossiers:read']");
+    await Promise.all([fresh.page.waitForLoadState("load"), fresh.page.click("form[action='/tai-khoan/ma-truy-cap'] button[type=submit]")]);
+    const token = (await fresh.page.locator("#new-token").textContent()).trim();
+    expect(token.startsWith("mct_"), `token shown once: ${token}`);
+    await shoot(fresh.page, "account");
+    const list = await fetch(`${base}/api/v1/dossiers?open=true`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(list.status === 200, `the token reads the queue: ${list.status}`);
+    const audit = await fetch(`${base}/api/v1/audit`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(audit.status === 403, `the token reads nothing outside its scope: ${audit.status}`);
   });
 
   await scenario("Lighthouse accessibility of the main pages", async () => {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use motcua_calendar::{DeadlineRules, WorkCalendar};
+use motcua_domain::consent::{ConsentMethod, ConsentRequest, ConsentScope};
 use motcua_domain::org::{AccountKind, AdminLevel, AdminUnit};
 use motcua_domain::{
     Account, Agency, Catalog, Channel, Command, Ctx, Directory, DomainError, Dossier, OrgUnit,
@@ -643,6 +644,13 @@ async fn simulate(
         owner: if channel == Channel::Assisted { owner.clone() } else { None },
         documents: vec![],
         note: None,
+        // A helper files with the applicant present, and may send supplements for them.
+        consent: (channel == Channel::Assisted).then(|| ConsentRequest {
+            method: ConsentMethod::InPerson,
+            scopes: vec![ConsentScope::Supplement],
+            days: Some(90),
+            reference: None,
+        }),
     };
     let subject = world.subject(&filer);
     let dossier = submit(req, &world.ctx(&subject, t))?;

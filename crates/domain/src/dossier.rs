@@ -11,6 +11,7 @@ use crate::applicant::Applicant;
 use crate::catalog::{Catalog, Channel, OnlineMode};
 use crate::code::DossierCode;
 use crate::command::{Command, PauseKind, ReceivedDocument, Satisfaction};
+use crate::consent::ConsentScope;
 use crate::error::DomainError;
 use crate::org::{Directory, Role, Subject};
 use crate::policy::{acts_for_applicant, require_role};
@@ -99,6 +100,9 @@ pub struct Dossier {
     pub created_by: String,
     /// Community digital helper or officer who filed on the applicant's behalf.
     pub helper: Option<String>,
+    /// The applicant's consent to the helper acting for them.
+    #[serde(default)]
+    pub consent: Option<crate::consent::Consent>,
     /// Channel.
     pub channel: Channel,
     /// Status.
@@ -228,6 +232,9 @@ pub struct SubmitRequest {
     /// Note.
     #[serde(default)]
     pub note: Option<String>,
+    /// For assisted filing: the applicant's consent to the helper acting for them.
+    #[serde(default)]
+    pub consent: Option<crate::consent::ConsentRequest>,
 }
 
 /// Files a new dossier. The returned dossier's code carries sequence 0: the store
@@ -245,6 +252,7 @@ pub fn submit(req: SubmitRequest, ctx: &Ctx<'_>) -> Result<Dossier, DomainError>
     let applicant = req.applicant.validated()?;
     let form_data = version.form.validate(&req.form_data)?;
 
+    let mut consent = None;
     let (channel, receiving_agency, helper, owner, received) = match ctx.subject {
         Subject::Citizen { username } => {
             if req.channel.is_some_and(|c| c != Channel::Online) {
@@ -273,6 +281,18 @@ pub fn submit(req: SubmitRequest, ctx: &Ctx<'_>) -> Result<Dossier, DomainError>
                 (channel, agency, None, req.owner.clone(), true)
             }
             Channel::Assisted => {
+                let Some(request) = req.consent.clone() else {
+                    return Err(DomainError::required(
+                        "consent",
+                        "Sự đồng ý của người nộp cho người hỗ trợ nộp thay",
+                    ));
+                };
+                consent = Some(crate::consent::Consent::record(
+                    request,
+                    applicant.id_number.as_deref(),
+                    now,
+                    today,
+                )?);
                 let agency = pick_agency(
                     req.agency.as_deref(),
                     version.handling_agency.as_deref(),
@@ -368,6 +388,7 @@ pub fn submit(req: SubmitRequest, ctx: &Ctx<'_>) -> Result<Dossier, DomainError>
         owner,
         created_by: ctx.subject.username().to_owned(),
         helper,
+        consent,
         channel,
         status,
         resume_status: None,
@@ -432,6 +453,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
     let action = cmd.kind();
     let from = dossier.status;
     let now = micros(ctx.now);
+    let today = to_local(now).date();
     let received = dossier.received_at.is_some();
     let illegal = || DomainError::IllegalTransition {
         action: action.as_str(),
@@ -505,7 +527,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Supplement { note, form_data } => {
             allowed(&[Status::SupplementRequested])?;
-            if !acts_for_applicant(subject, dossier) {
+            if !acts_for_applicant(subject, dossier, ConsentScope::Supplement, today) {
                 require_role(subject, &[Role::ReceivingOfficer], receiving)?;
             }
             if let Some(update) = form_data {
@@ -766,7 +788,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Withdraw { reason } => {
             allowed(&BEFORE_DECISION)?;
-            if !acts_for_applicant(subject, dossier) {
+            if !acts_for_applicant(subject, dossier, ConsentScope::Withdraw, today) {
                 require_role(subject, &[Role::ReceivingOfficer], receiving)?;
             }
             next.status = Status::Withdrawn;
@@ -867,7 +889,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Rate { level, comment } => {
             allowed(&[Status::Returned])?;
-            if !acts_for_applicant(subject, dossier) {
+            if !acts_for_applicant(subject, dossier, ConsentScope::Rate, today) {
                 return Err(DomainError::not_allowed(
                     "chỉ người nộp hồ sơ được đánh giá",
                     "only the applicant may rate",

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalog;
 pub mod code;
 pub mod command;
+pub mod consent;
 pub mod deadline;
 pub mod dossier;
 pub mod error;

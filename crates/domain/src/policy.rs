@@ -2,6 +2,9 @@
 //! matrix). Officers act inside the agencies where they hold a role; citizens see and
 //! act on their own dossiers only.
 
+use chrono::NaiveDate;
+
+use crate::consent::ConsentScope;
 use crate::dossier::Dossier;
 use crate::error::DomainError;
 use crate::org::{Role, Subject};
@@ -23,12 +26,24 @@ pub fn can_view(subject: &Subject, dossier: &Dossier) -> bool {
     }
 }
 
-/// Whether `subject` acts for the applicant: the owning citizen, or the officer who
-/// helped file it.
-pub fn acts_for_applicant(subject: &Subject, dossier: &Dossier) -> bool {
+/// Whether `subject` acts for the applicant in doing `scope` on `today`: the owning
+/// citizen always; the helper who filed it only within the applicant's recorded
+/// consent (its scopes, until its last day).
+pub fn acts_for_applicant(
+    subject: &Subject,
+    dossier: &Dossier,
+    scope: ConsentScope,
+    today: NaiveDate,
+) -> bool {
     match subject {
         Subject::Citizen { username } => dossier.owner.as_deref() == Some(username.as_str()),
-        Subject::Officer { username, .. } => dossier.helper.as_deref() == Some(username.as_str()),
+        Subject::Officer { username, .. } => {
+            dossier.helper.as_deref() == Some(username.as_str())
+                && dossier
+                    .consent
+                    .as_ref()
+                    .is_some_and(|c| c.covers(scope, today))
+        }
     }
 }
 

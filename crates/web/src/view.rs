@@ -201,6 +201,8 @@ pub struct DossierView {
     owner: Option<String>,
     created_by: String,
     helper: Option<String>,
+    /// The applicant's consent to the helper acting for them.
+    consent: Option<motcua_domain::consent::Consent>,
     form_data: Value,
     submitted_at: DateTime<FixedOffset>,
     received_at: Option<DateTime<FixedOffset>>,
@@ -240,6 +242,7 @@ impl DossierView {
             owner: d.owner.clone(),
             created_by: d.created_by.clone(),
             helper: d.helper.clone(),
+            consent: d.consent.clone(),
             form_data: d.form_data.clone(),
             submitted_at: vn(d.submitted_at),
             received_at: vn_opt(d.received_at),

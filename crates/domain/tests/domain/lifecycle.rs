@@ -540,18 +540,89 @@ fn refusal_withdrawal_stop() {
 }
 
 #[test]
-fn assisted_filing_records_the_helper() {
+fn assisted_filing_records_the_helper_and_the_applicants_consent() {
     let w = World::new();
     let mut req = birth_request(A);
     req["channel"] = json!("assisted");
     req["owner"] = json!("citizen");
+    // No consent, no assisted filing.
+    let e = w
+        .submit("helper", "2026-10-08 09:00", req.clone())
+        .unwrap_err();
+    assert_eq!((e.code(), e.field()), ("field_required", Some("consent")));
+    // A signed paper needs its number.
+    req["consent"] = json!({"method": "signed_form", "scopes": ["supplement"], "days": 30});
+    let e = w
+        .submit("helper", "2026-10-08 09:00", req.clone())
+        .unwrap_err();
+    assert_eq!(e.field(), Some("consent.reference"));
+    req["consent"]["reference"] = json!("UQ-01/2026");
     let d = w.submit("helper", "2026-10-08 09:00", req).unwrap();
     assert_eq!(
         (d.channel.as_str(), d.helper.as_deref(), d.owner.as_deref()),
         ("assisted", Some("helper"), Some("citizen"))
     );
+    let consent = d.consent.clone().unwrap();
+    assert_eq!(consent.id_number, "001099012345");
+    assert_eq!(consent.valid_until.to_string(), "2026-11-06");
     assert_eq!(d.status, Status::Submitted);
     assert!(motcua_domain::policy::can_view(&w.subject("helper"), &d));
     assert!(motcua_domain::policy::can_view(&w.subject("citizen"), &d));
-    let _ = at("2026-10-08 09:00");
+
+    // Within the consent: the helper sends the supplement asked for.
+    let asked = w.ok(
+        &d,
+        "officer",
+        "2026-10-08 10:00",
+        "request-supplement",
+        json!({"items": ["Giấy chứng sinh"], "reason": "Thiếu"}),
+    );
+    let sent = w.ok(
+        &asked,
+        "helper",
+        "2026-10-09 09:00",
+        "supplement",
+        json!({}),
+    );
+    assert_eq!(sent.status, Status::Supplemented);
+    // Outside its scope: withdrawal is the applicant's alone.
+    assert_eq!(
+        w.act(
+            &d,
+            "helper",
+            "2026-10-09 09:00",
+            "withdraw",
+            json!({"reason": "x"})
+        )
+        .unwrap_err()
+        .code(),
+        "forbidden"
+    );
+    w.ok(
+        &d,
+        "citizen",
+        "2026-10-09 09:00",
+        "withdraw",
+        json!({"reason": "Đổi ý"}),
+    );
+    // After its last day: not even the supplement.
+    assert_eq!(
+        w.act(
+            &asked,
+            "helper",
+            "2026-11-07 09:00",
+            "supplement",
+            json!({})
+        )
+        .unwrap_err()
+        .code(),
+        "forbidden"
+    );
+    w.ok(
+        &asked,
+        "citizen",
+        "2026-11-07 09:00",
+        "supplement",
+        json!({}),
+    );
 }

@@ -42,7 +42,14 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> ApiResult<(StatusCode, Json<Vec<AttachmentMeta>>)> {
     let dossier = crate::api::dossiers::visible(&state, &auth.subject, &code).await?;
-    let applicant = acts_for_applicant(&auth.subject, &dossier);
+    // Files from the applicant's side go with a supplement (or the filing itself).
+    let applicant = acts_for_applicant(
+        &auth.subject,
+        &dossier,
+        motcua_domain::consent::ConsentScope::Supplement,
+        motcua_domain::time::to_local(state.now()).date(),
+    ) || (dossier.status == Status::Submitted
+        && dossier.helper.as_deref() == Some(auth.subject.username()));
     let officer_here = match &auth.subject {
         Subject::Officer { roles, .. } => roles
             .iter()

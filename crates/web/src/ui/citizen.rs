@@ -153,6 +153,9 @@ struct WizardPage<'a> {
     agency_error: Option<String>,
     assisted: bool,
     owner: String,
+    /// The applicant's consent to the helper (assisted filing): method, paper
+    /// reference, scopes chosen, days.
+    consent: ConsentForm,
     documents: Vec<String>,
     files: Vec<(String, String, String)>,
     review_applicant: Vec<(String, String)>,
@@ -295,6 +298,7 @@ async fn show_step(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),
+        consent: ConsentForm::from_draft(data.get("consent")),
         documents: Vec::new(),
         files: Vec::new(),
         review_applicant: Vec::new(),
@@ -368,6 +372,13 @@ async fn show_step(
     if let Some(e) = agency_error {
         list.insert(0, ("agency".to_owned(), e));
     }
+    // The consent's fields are not form fields: their problems are listed by id.
+    list.extend(
+        errors
+            .iter()
+            .filter(|(k, _)| k.starts_with("consent"))
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
     page.errors = list;
     let mut resp = render(ui, &page)?;
     *resp.status_mut() = status;
@@ -432,7 +443,16 @@ pub async fn save_step(
                     "owner".into(),
                     Value::String(forms::get(&posted, "owner").trim().to_owned()),
                 );
+                obj.insert("consent".into(), ConsentForm::posted(&posted));
             }
+        }
+        let consent_check = draft
+            .data
+            .get("consent")
+            .filter(|_| !back)
+            .map(|c| check_consent(c, &applicant, state.now()));
+        if let Some(Err(issues)) = consent_check {
+            errors.extend(issues);
         }
         if !back {
             let mut with_name = applicant.clone();
@@ -681,6 +701,10 @@ pub async fn file(
         owner,
         documents: Vec::new(),
         note: None,
+        consent: data
+            .get("consent")
+            .filter(|_| assisted)
+            .and_then(|c| serde_json::from_value(c.clone()).ok()),
     };
     let parts = state.parts();
     let dossier = match motcua_domain::submit(req, &state.ctx(&subject, &parts)) {
@@ -692,7 +716,10 @@ pub async fn file(
                 return Err(domain_err(&ui, e));
             }
             let first = e.field().unwrap_or_default();
-            let step = if first.starts_with("applicant") || first == "agency" {
+            let step = if first.starts_with("applicant")
+                || first == "agency"
+                || first.starts_with("consent")
+            {
                 0
             } else {
                 let key = first.strip_prefix("form_data.").unwrap_or(first);
@@ -1203,4 +1230,82 @@ pub async fn withdraw(
         "/ho-so-cua-toi/{}?ok=withdrawn",
         d.code
     )))
+}
+
+/// The consent fields of the applicant step, as posted or saved in the draft.
+#[derive(Debug, Default)]
+pub struct ConsentForm {
+    method: String,
+    reference: String,
+    scopes: Vec<String>,
+    days: String,
+}
+
+impl ConsentForm {
+    fn from_draft(v: Option<&Value>) -> Self {
+        let Some(v) = v else {
+            return ConsentForm {
+                days: "60".to_owned(),
+                ..ConsentForm::default()
+            };
+        };
+        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        ConsentForm {
+            method: text("method"),
+            reference: text("reference"),
+            scopes: motcua_domain::dossier::string_list(v.get("scopes")),
+            days: v
+                .get("days")
+                .and_then(Value::as_i64)
+                .map_or_else(|| "60".to_owned(), |d| d.to_string()),
+        }
+    }
+
+    fn posted(posted: &[(String, String)]) -> Value {
+        let mut c = serde_json::Map::new();
+        let method = forms::get(posted, "consent.method");
+        if !method.is_empty() {
+            c.insert("method".into(), json!(method));
+        }
+        let reference = forms::get(posted, "consent.reference").trim();
+        if !reference.is_empty() {
+            c.insert("reference".into(), json!(reference));
+        }
+        let scopes: Vec<&str> = posted
+            .iter()
+            .filter(|(k, _)| k == "consent.scope")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        c.insert("scopes".into(), json!(scopes));
+        if let Ok(d) = forms::get(posted, "consent.days").trim().parse::<i64>() {
+            c.insert("days".into(), json!(d));
+        }
+        Value::Object(c)
+    }
+
+    /// Whether `scope` is ticked.
+    pub fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// The consent's problems, keyed by field, checked as the domain will at filing.
+fn check_consent(
+    c: &Value,
+    applicant: &Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), BTreeMap<String, String>> {
+    let issue = |k: &str, m: &str| BTreeMap::from([(k.to_owned(), m.to_owned())]);
+    if c.get("method").is_none() {
+        return Err(issue(
+            "consent.method",
+            "Chọn cách người nộp đồng ý cho người hỗ trợ nộp thay",
+        ));
+    }
+    let req: motcua_domain::consent::ConsentRequest = serde_json::from_value(c.clone())
+        .map_err(|_| issue("consent.method", "Cách đồng ý không hợp lệ"))?;
+    let id = applicant.get("id_number").and_then(Value::as_str);
+    motcua_domain::consent::Consent::record(req, id, now, motcua_domain::time::to_local(now).date())
+        .map(|_| ())
+        .map_err(|e| forms::issues_by_key(&e.issues()))
 }

@@ -433,6 +433,32 @@ async fn dossier_page(
     if let Some(h) = &d.helper {
         applicant.push((ui.tr.t("receipt-helper"), name_of(h)));
     }
+    if let Some(c) = &d.consent {
+        let reference = c
+            .reference
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let scopes: Vec<&str> = c.scopes.iter().map(|s| s.label_vi()).collect();
+        let scopes = if scopes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} {}",
+                ui.tr.t("dossier-consent-also"),
+                scopes.join(", ")
+            )
+        };
+        applicant.push((
+            ui.tr.t("dossier-consent"),
+            format!(
+                "{}{reference}{scopes} — {} {}",
+                c.method.label_vi(),
+                ui.tr.t("dossier-consent-until"),
+                c.valid_until.format("%d/%m/%Y")
+            ),
+        ));
+    }
     let catalog = state.catalog();
     let schema = catalog
         .get(&d.procedure_code)
@@ -1189,6 +1215,7 @@ async fn counter_create(
         owner: None,
         documents: serde_json::from_value(Value::Array(documents)).unwrap_or_default(),
         note: Some(forms::get(posted, "note").to_owned()).filter(|n| !n.trim().is_empty()),
+        consent: None,
     };
     let parts = state.parts();
     match motcua_domain::submit(req, &state.ctx(subject, &parts)) {

@@ -347,7 +347,18 @@ async fn counter_reception_assisted_filing_and_search() {
     let mut req = crate::birth(A);
     req["channel"] = json!("assisted");
     req["owner"] = json!("citizen");
+    let (s, v) = app
+        .post(Some(&helper), "/api/v1/dossiers", req.clone())
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("consent")),
+        "{v}"
+    );
+    req["consent"] = json!({"method": "in_person", "scopes": ["supplement"]});
     let h = app.file(&helper, req).await;
+    assert_eq!(h["consent"]["method"], "in_person");
+    assert_eq!(h["consent"]["scopes"], json!(["supplement"]));
     assert_eq!(
         (
             h["helper"].as_str(),
