@@ -2,7 +2,7 @@ use motcua_domain::Status;
 use motcua_domain::time::to_local;
 use serde_json::json;
 
-use crate::fixture::{A, DEPT, World, at, birth_request};
+use crate::fixture::{A, DEPT, World, birth_request};
 
 fn due_local(d: &motcua_domain::Dossier) -> String {
     to_local(d.due_at.unwrap())
