@@ -33,6 +33,9 @@ pub struct FileConfig {
     /// Identity providers (`[[oidc]]` tables; see the README).
     #[serde(default)]
     pub oidc: Vec<motcua_web::oidc::OidcProvider>,
+    /// How long drafts, sessions and dead tokens are kept (`[retention]`).
+    #[serde(default)]
+    pub retention: motcua_domain::retention::Retention,
 }
 
 impl FileConfig {

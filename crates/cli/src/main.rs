@@ -48,6 +48,15 @@ enum Command {
     Calendar(calendar_cmd::CalendarArgs),
     /// In giấy tờ ra PDF/Excel (render a dossier's form or an agency's register).
     Render(render_cmd::RenderArgs),
+    /// Xóa dữ liệu hết thời hạn lưu (drafts, sessions, dead tokens; never dossiers).
+    Retention {
+        /// Only count what would go.
+        #[arg(long)]
+        dry_run: bool,
+        /// The demo database.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Mã truy cập cho hệ thống tích hợp (API tokens).
     Token {
         #[command(subcommand)]
@@ -116,6 +125,7 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
             Command::Bench { what } => bench::run(what).await,
             Command::Render(args) => render_cmd::run(db, args).await,
             Command::Token { what } => token_cmd::run(db, what).await,
+            Command::Retention { dry_run, demo } => serve::retention(db, demo, dry_run).await,
             Command::Calendar(_) => Ok(()),
         }
     })?;

@@ -188,6 +188,23 @@ pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
         }
     }
     println!("  Tra cứu công khai, ví dụ: curl http://{local}/api/v1/procedures?q=khai%20sinh");
+    // Retention runs at start and then daily, in the background.
+    let retention = file.retention.validated()?;
+    let purger = store.clone();
+    let purge_clock = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            tick.tick().await;
+            match purger
+                .purge(retention, purge_clock.now(), false, Default::default())
+                .await
+            {
+                Ok(r) => tracing::info!(?r, "retention purge"),
+                Err(e) => tracing::warn!(error = %e, "retention purge failed"),
+            }
+        }
+    });
     motcua_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -282,5 +299,29 @@ pub async fn audit_verify(db: DbArgs, demo: bool, agency: Option<String>) -> Res
             problems: problems.join("\n"),
         });
     }
+    Ok(())
+}
+
+/// `motcua retention [--dry-run]`: removes (or counts) what the retention settings
+/// say has been kept long enough.
+pub async fn retention(db: DbArgs, demo: bool, dry_run: bool) -> Result<(), CliError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let r = file.retention.validated()?;
+    let (database, files) = resolve(&db, &file, demo);
+    let store = open(&database, files).await?;
+    #[allow(clippy::disallowed_methods)] // an operator's command runs at the real time
+    let now = chrono::Utc::now();
+    let report = store.purge(r, now, dry_run, Default::default()).await?;
+    let verb = if dry_run { "Sẽ xóa" } else { "Đã xóa" };
+    println!(
+        "{verb}: {} hồ sơ nháp quá {} ngày ({} tệp), {} phiên đăng nhập hết hạn, {} lượt đăng nhập định danh bỏ dở, {} mã truy cập hết hạn/thu hồi quá {} ngày",
+        report.drafts,
+        r.drafts_days,
+        report.draft_files,
+        report.sessions,
+        report.pending_logins,
+        report.tokens,
+        r.tokens_days
+    );
     Ok(())
 }

@@ -28,6 +28,13 @@ pub(crate) struct Blobs {
     store: Arc<dyn ObjectStore>,
 }
 
+impl Blobs {
+    /// Deletes a stored file, ignoring one already gone (the row is the truth).
+    pub(crate) async fn remove(&self, key: &str) {
+        let _ = self.store.delete(&Path::from(key)).await;
+    }
+}
+
 fn blob_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Blob {
         detail: e.to_string(),
@@ -372,7 +379,7 @@ impl Store {
             })
             .await?;
         if let Some(k) = &key {
-            let _ = self.inner.blobs.store.delete(&Path::from(k.as_str())).await;
+            self.inner.blobs.remove(k).await;
         }
         Ok(key.is_some())
     }

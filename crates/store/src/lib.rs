@@ -13,6 +13,7 @@ mod drafts;
 pub mod error;
 mod identity;
 mod org;
+mod retention;
 mod sql;
 mod writer;
 
@@ -33,6 +34,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin, TotpState};
 pub use org::OrgImport;
+pub use retention::PurgeReport;
 
 use crate::sql::Conn;
 use crate::writer::Writer;

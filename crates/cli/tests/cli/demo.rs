@@ -182,8 +182,17 @@ fn operator_commands() {
         "catalog_invalid",
     );
     assert!(e.contains("sai cấu trúc"), "{e}");
+    let out = ok(&["retention", "--dry-run", "--database", &db]);
+    assert!(out.starts_with("Sẽ xóa: 0 hồ sơ nháp quá 30 ngày"), "{out}");
     let out = ok(&["audit", "verify", "--database", &db]);
     assert!(out.starts_with("audit chain OK: 1 entries"), "{out}");
+    let out = ok(&["retention", "--database", &db]);
+    assert!(out.starts_with("Đã xóa: 0 hồ sơ nháp"), "{out}");
+    let out = ok(&["audit", "verify", "--database", &db]);
+    assert!(
+        out.starts_with("audit chain OK: 2 entries"),
+        "the purge is audited: {out}"
+    );
     fails(
         &["migrate", "--database", "mysql://nowhere"],
         "database_config_invalid",

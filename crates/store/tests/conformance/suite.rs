@@ -1122,3 +1122,174 @@ async fn audit_search_by_actor_target_and_action() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn retention_removes_stale_drafts_sessions_and_tokens_and_nothing_else() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let t0 = at("2026-10-01 09:00");
+        let draft = |id: &str, at: chrono::DateTime<chrono::Utc>| motcua_store::Draft {
+            id: id.into(),
+            owner: "citizen".into(),
+            procedure_code: "1.001193".into(),
+            data: json!({"step": 1}),
+            created_at: at,
+            updated_at: at,
+        };
+        b.store.save_draft(draft("old", t0)).await.unwrap();
+        b.store
+            .save_draft(draft("fresh", at("2026-10-25 09:00")))
+            .await
+            .unwrap();
+        let file = b
+            .store
+            .put_attachment(
+                NewAttachment {
+                    owner: AttachmentOwner::Draft("old".into()),
+                    kind: "submission".into(),
+                    name: "cccd.pdf".into(),
+                    declared_type: None,
+                    uploaded_by: "citizen".into(),
+                    at: t0,
+                    max_bytes: 1_000_000,
+                },
+                stream::iter(chunks(&pdf(3000), 1000)),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        b.store
+            .create_session(
+                "s-old".into(),
+                "citizen",
+                t0,
+                at("2026-10-01 17:00"),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        b.store
+            .create_session(
+                "s-live".into(),
+                "citizen",
+                t0,
+                at("2026-12-01 17:00"),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let token = |id: &str, expires: &str| motcua_store::NewApiToken {
+            id: id.into(),
+            token_hash: format!("h-{id}"),
+            name: id.into(),
+            username: "officer".into(),
+            scopes: vec!["dossiers:read".into()],
+            expires_at: at(expires),
+        };
+        b.store
+            .create_api_token(
+                token("gone", "2026-06-01 00:00"),
+                "officer",
+                at("2026-01-01 09:00"),
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        b.store
+            .create_api_token(
+                token("kept", "2027-06-01 00:00"),
+                "officer",
+                t0,
+                RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        // Filed dossiers are records: a draft's filed file outlives the draft.
+        let d = Rules::new().new_dossier("citizen", t0, A);
+        let d = b
+            .store
+            .create_dossier(d, RequestMeta::default())
+            .await
+            .unwrap();
+
+        let now = at("2026-11-01 09:00");
+        let r = motcua_domain::retention::Retention::default();
+        let expected = motcua_store::PurgeReport {
+            drafts: 1,
+            draft_files: 1,
+            sessions: 1,
+            pending_logins: 0,
+            tokens: 1,
+        };
+        let dry = b
+            .store
+            .purge(r, now, true, RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(dry, expected, "{}", b.name);
+        assert!(
+            b.store.draft("old").await.unwrap().is_some(),
+            "{}: a dry run removes nothing",
+            b.name
+        );
+        let done = b
+            .store
+            .purge(r, now, false, RequestMeta::default())
+            .await
+            .unwrap();
+        assert_eq!(done, expected, "{}", b.name);
+        assert!(b.store.draft("old").await.unwrap().is_none());
+        assert!(b.store.draft("fresh").await.unwrap().is_some());
+        assert!(b.store.draft_attachments("old").await.unwrap().is_empty());
+        assert!(
+            b.store.attachment_stream(&file).await.is_err(),
+            "{}: the file is gone from storage",
+            b.name
+        );
+        assert!(
+            b.store
+                .session_account("s-old", t0)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            b.store
+                .session_account("s-live", now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let tokens: Vec<String> = b
+            .store
+            .api_tokens_of("officer")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(tokens, ["kept"], "{}", b.name);
+        assert!(b.store.dossier(d.code.as_str()).await.unwrap().is_some());
+        // Once more: nothing left to remove; both purges are in the audit log.
+        assert_eq!(
+            b.store
+                .purge(r, now, false, RequestMeta::default())
+                .await
+                .unwrap(),
+            motcua_store::PurgeReport::default()
+        );
+        let purges = b
+            .store
+            .audit_search(&AuditQuery {
+                action: Some("retention.purge".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(purges.len(), 2, "{}", b.name);
+        assert_eq!(b.store.verify_audit().await.unwrap().broken_at(), None);
+        b
+    })
+    .await;
+}
