@@ -11,10 +11,9 @@ use crate::applicant::Applicant;
 use crate::catalog::{Catalog, Channel, OnlineMode};
 use crate::code::DossierCode;
 use crate::command::{Command, PauseKind, ReceivedDocument, Satisfaction};
-use crate::consent::ConsentScope;
 use crate::error::DomainError;
 use crate::org::{Directory, Role, Subject};
-use crate::policy::{acts_for_applicant, require_role};
+use crate::policy::{Action, Grant, Resource, require_role};
 use crate::status::{ActionKind, Status};
 use crate::time::{micros, to_local};
 
@@ -445,8 +444,6 @@ const BEFORE_DECISION: [Status; 10] = [
     Status::AwaitingApproval,
     Status::Paused,
 ];
-const HANDLERS: [Role; 3] = [Role::Specialist, Role::UnitLeader, Role::AgencyLeader];
-const LEADERS: [Role; 2] = [Role::UnitLeader, Role::AgencyLeader];
 
 /// Applies `cmd` to `dossier` if the rules allow it.
 pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision, DomainError> {
@@ -455,6 +452,16 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
     let now = micros(ctx.now);
     let today = to_local(now).date();
     let received = dossier.received_at.is_some();
+    // Who may: one rule table, in the policy (after the state checks below, so that
+    // an impossible step says so whoever asks).
+    let may = || {
+        crate::policy::authorize(
+            ctx.subject,
+            Action::Act(action),
+            Resource::Dossier(dossier),
+            today,
+        )
+    };
     let illegal = || DomainError::IllegalTransition {
         action: action.as_str(),
         status: from.as_str(),
@@ -467,7 +474,6 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
     };
     let subject = ctx.subject;
-    let receiving = dossier.receiving_agency.as_str();
     let handling = dossier.handling_agency.as_str();
     let mut next = dossier.clone();
     let mut data = serde_json::Map::new();
@@ -481,7 +487,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             if received {
                 return Err(illegal());
             }
-            require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+            may()?;
             next.status = Status::Received;
             next.received_at = Some(now);
             if !documents.is_empty() {
@@ -500,21 +506,11 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                     Status::InProcess,
                     Status::Supplemented,
                 ])?;
-                if from == Status::Received {
-                    require_any(
-                        subject,
-                        &[
-                            (Role::ReceivingOfficer, receiving),
-                            (Role::Specialist, handling),
-                        ],
-                    )?;
-                } else {
-                    require_role(subject, &HANDLERS, handling)?;
-                }
+                may()?;
             } else {
                 // Before receipt only the receiving officer checks the dossier.
                 allowed(&[Status::Submitted, Status::Supplemented])?;
-                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+                may()?;
             }
             next.status = Status::SupplementRequested;
             next.resume_status = Some(if from == Status::Supplemented {
@@ -527,9 +523,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Supplement { note, form_data } => {
             allowed(&[Status::SupplementRequested])?;
-            if !acts_for_applicant(subject, dossier, ConsentScope::Supplement, today) {
-                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
-            }
+            may()?;
             if let Some(update) = form_data {
                 let merged = merge(&dossier.form_data, &update)?;
                 let procedure = ctx.catalog.get(&dossier.procedure_code).ok_or_else(|| {
@@ -553,23 +547,11 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                     Status::Supplemented,
                     Status::Transferred,
                 ])?;
-                if from == Status::Received {
-                    require_any(
-                        subject,
-                        &[
-                            (Role::ReceivingOfficer, receiving),
-                            (Role::Specialist, handling),
-                            (Role::UnitLeader, handling),
-                            (Role::AgencyLeader, handling),
-                        ],
-                    )?;
-                } else {
-                    require_role(subject, &HANDLERS, handling)?;
-                }
+                may()?;
             } else {
                 // Before receipt only the receiving officer checks the dossier.
                 allowed(&[Status::Submitted, Status::Supplemented])?;
-                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
+                may()?;
             }
             next.status = Status::Refused;
             next.completed_at = Some(now);
@@ -590,25 +572,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             if from == Status::Supplemented && !received {
                 return Err(illegal());
             }
-            if from == Status::Received {
-                require_any(
-                    subject,
-                    &[
-                        (Role::ReceivingOfficer, receiving),
-                        (Role::UnitLeader, handling),
-                        (Role::AgencyLeader, handling),
-                    ],
-                )?;
-            } else {
-                require_any(
-                    subject,
-                    &[
-                        (Role::ReceivingOfficer, handling),
-                        (Role::UnitLeader, handling),
-                        (Role::AgencyLeader, handling),
-                    ],
-                )?;
-            }
+            may()?;
             let (unit, assignee) = resolve_assignment(ctx.directory, handling, unit, assignee)?;
             next.status = Status::Assigned;
             next.handling_unit = unit.clone();
@@ -622,8 +586,8 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             if from == Status::Supplemented && !received {
                 return Err(illegal());
             }
-            let role = require_role(subject, &HANDLERS, handling)?;
-            if role == Role::Specialist
+            let grant = may()?;
+            if grant == Grant::Role(Role::Specialist)
                 && let Some(a) = &dossier.assignee
                 && a != subject.username()
             {
@@ -645,7 +609,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             answer_by,
         } => {
             allowed(&[Status::InProcess])?;
-            require_role(subject, &HANDLERS, handling)?;
+            may()?;
             let target_agency = if let Some(u) = ctx.directory.unit(&target) {
                 u.agency.clone()
             } else if ctx.directory.agency(&target).is_some() {
@@ -668,44 +632,14 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::ConsultReply { answer } => {
             allowed(&[Status::Consulting])?;
-            let target_agency = dossier
-                .events
-                .iter()
-                .rev()
-                .find(|e| e.action == ActionKind::Consult)
-                .and_then(|e| e.data.get("target_agency").and_then(Value::as_str))
-                .unwrap_or(handling)
-                .to_owned();
-            require_any(
-                subject,
-                &[
-                    (Role::Specialist, handling),
-                    (Role::UnitLeader, handling),
-                    (Role::AgencyLeader, handling),
-                    (Role::Specialist, &target_agency),
-                    (Role::UnitLeader, &target_agency),
-                    (Role::AgencyLeader, &target_agency),
-                ],
-            )?;
+            may()?;
             next.status = Status::InProcess;
             next.resume_status = None;
             put("answer", json!(answer));
         }
         Command::Transfer { agency, reason } => {
             allowed(&[Status::Received, Status::Assigned, Status::InProcess])?;
-            if from == Status::Received {
-                require_any(
-                    subject,
-                    &[
-                        (Role::ReceivingOfficer, receiving),
-                        (Role::UnitLeader, handling),
-                        (Role::AgencyLeader, handling),
-                        (Role::Specialist, handling),
-                    ],
-                )?;
-            } else {
-                require_role(subject, &HANDLERS, handling)?;
-            }
+            may()?;
             if ctx.directory.agency(&agency).is_none() {
                 return Err(DomainError::invalid(
                     "agency",
@@ -730,20 +664,20 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::SubmitForApproval { note } => {
             allowed(&[Status::InProcess])?;
-            require_role(subject, &[Role::Specialist, Role::UnitLeader], handling)?;
+            may()?;
             next.status = Status::AwaitingApproval;
             put_opt(&mut put, "note", note);
         }
         Command::Approve { note } => {
             allowed(&[Status::AwaitingApproval])?;
-            require_role(subject, &LEADERS, handling)?;
+            may()?;
             next.status = Status::Approved;
             next.completed_at = Some(now);
             put_opt(&mut put, "note", note);
         }
         Command::SendBack { reason } => {
             allowed(&[Status::AwaitingApproval])?;
-            require_role(subject, &LEADERS, handling)?;
+            may()?;
             next.status = Status::InProcess;
             put("reason", json!(reason));
         }
@@ -752,28 +686,14 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             note,
         } => {
             allowed(&[Status::Approved])?;
-            require_any(
-                subject,
-                &[
-                    (Role::Specialist, handling),
-                    (Role::ReceivingOfficer, handling),
-                    (Role::ReceivingOfficer, receiving),
-                    (Role::UnitLeader, handling),
-                ],
-            )?;
+            may()?;
             next.status = Status::ResultReady;
             put_opt(&mut put, "result_number", result_number);
             put_opt(&mut put, "note", note);
         }
         Command::ReturnResult { method, note } => {
             allowed(&[Status::ResultReady])?;
-            require_any(
-                subject,
-                &[
-                    (Role::ReceivingOfficer, receiving),
-                    (Role::ReceivingOfficer, handling),
-                ],
-            )?;
+            may()?;
             let report = crate::deadline::report(dossier, ctx.calendar, ctx.rules, now)?;
             let late = report
                 .as_ref()
@@ -788,9 +708,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Withdraw { reason } => {
             allowed(&BEFORE_DECISION)?;
-            if !acts_for_applicant(subject, dossier, ConsentScope::Withdraw, today) {
-                require_role(subject, &[Role::ReceivingOfficer], receiving)?;
-            }
+            may()?;
             next.status = Status::Withdrawn;
             next.completed_at = Some(now);
             next.resume_status = None;
@@ -804,15 +722,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                 Status::InProcess,
                 Status::Transferred,
             ])?;
-            require_any(
-                subject,
-                &[
-                    (Role::ReceivingOfficer, receiving),
-                    (Role::Specialist, handling),
-                    (Role::UnitLeader, handling),
-                    (Role::AgencyLeader, handling),
-                ],
-            )?;
+            may()?;
             next.status = Status::Paused;
             next.resume_status = Some(from);
             next.pause_kind = Some(kind);
@@ -821,15 +731,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Resume { note } => {
             allowed(&[Status::Paused])?;
-            require_any(
-                subject,
-                &[
-                    (Role::ReceivingOfficer, receiving),
-                    (Role::Specialist, handling),
-                    (Role::UnitLeader, handling),
-                    (Role::AgencyLeader, handling),
-                ],
-            )?;
+            may()?;
             next.status = dossier.resume_status.unwrap_or(Status::InProcess);
             next.resume_status = None;
             next.pause_kind = None;
@@ -856,7 +758,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             if !received {
                 return Err(illegal());
             }
-            require_role(subject, &LEADERS, handling)?;
+            may()?;
             if !ctx.calendar.is_working_day(new_due)? {
                 return Err(DomainError::invalid(
                     "new_due",
@@ -874,13 +776,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Stop { reason } => {
             allowed(&BEFORE_DECISION)?;
-            require_any(
-                subject,
-                &[
-                    (Role::ReceivingOfficer, receiving),
-                    (Role::AgencyLeader, handling),
-                ],
-            )?;
+            may()?;
             next.status = Status::Stopped;
             next.completed_at = Some(now);
             next.resume_status = None;
@@ -889,12 +785,7 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         }
         Command::Rate { level, comment } => {
             allowed(&[Status::Returned])?;
-            if !acts_for_applicant(subject, dossier, ConsentScope::Rate, today) {
-                return Err(DomainError::not_allowed(
-                    "chỉ người nộp hồ sơ được đánh giá",
-                    "only the applicant may rate",
-                ));
-            }
+            may()?;
             if dossier.rating.is_some() {
                 return Err(DomainError::AlreadyRated);
             }
@@ -934,29 +825,6 @@ fn put_opt(put: &mut impl FnMut(&str, Value), key: &str, value: Option<String>) 
     if let Some(v) = value {
         put(key, Value::String(v));
     }
-}
-
-/// The first of `(role, agency)` pairs the subject holds.
-fn require_any(subject: &Subject, options: &[(Role, &str)]) -> Result<Role, DomainError> {
-    for &(role, agency) in options {
-        if subject.has_role_in(role, agency) {
-            return Ok(role);
-        }
-    }
-    // Only the error is built here: re-checking the roles at one agency would let a role
-    // held at the receiving agency pass where the rule names the handling one.
-    let names: Vec<String> = options
-        .iter()
-        .map(|(role, agency)| format!("{} tại cơ quan {agency}", role.label_vi()))
-        .collect();
-    let names_en: Vec<String> = options
-        .iter()
-        .map(|(role, agency)| format!("{} in agency {agency}", role.as_str()))
-        .collect();
-    Err(DomainError::not_allowed(
-        format!("cần vai trò {}", names.join(" hoặc ")),
-        format!("needs role {}", names_en.join(" or ")),
-    ))
 }
 
 /// Checks a unit and/or assignee against the handling agency; the unit defaults to

@@ -263,6 +263,17 @@ impl AppState {
         }
     }
 
+    /// Asks the policy whether `subject` may do `action` to `resource` today.
+    pub fn authorize(
+        &self,
+        subject: &Subject,
+        action: motcua_domain::policy::Action,
+        resource: motcua_domain::policy::Resource<'_>,
+    ) -> Result<motcua_domain::policy::Grant, motcua_domain::DomainError> {
+        let today = motcua_domain::time::to_local(self.now()).date();
+        motcua_domain::policy::authorize(subject, action, resource, today)
+    }
+
     /// The rules' context for `subject`, now.
     pub fn ctx<'a>(&'a self, subject: &'a Subject, parts: &'a Parts) -> Ctx<'a> {
         Ctx {

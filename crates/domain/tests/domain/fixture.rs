@@ -103,6 +103,7 @@ pub fn directory() -> Directory {
             ],
         ),
         officer("helper", vec![role(Role::ReceivingOfficer, B, None)]),
+        officer("admin", vec![role(Role::Admin, A, None)]),
     ];
     for a in accounts {
         d.officers.insert(a.username.clone(), a);

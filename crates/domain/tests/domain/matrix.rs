@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use motcua_domain::policy::can_view;
+use motcua_domain::policy::{Action, Resource, authorize, can_view};
 use motcua_domain::{Dossier, Status};
 use serde_json::{Value, json};
 
@@ -217,6 +217,27 @@ fn authorisation_matrix() {
                     Err(e) => e.code(),
                 };
                 *by_reason.entry(reason).or_default() += 1;
+                // The state machine asks the policy: where the step is possible at all,
+                // the policy's answer is the cell's (a few cells add checks of the
+                // request itself, e.g. a specialist acting on a colleague's dossier).
+                let kind = motcua_domain::dossier::parse_action(action).unwrap();
+                let grant = authorize(
+                    &subject,
+                    Action::Act(kind),
+                    Resource::Dossier(d),
+                    day("2026-10-09"),
+                );
+                match (&verdict, &grant) {
+                    (Ok(_), Err(e)) => {
+                        panic!("{who} did {action} ({state}) the policy refuses: {e:?}")
+                    }
+                    (Err(e), Err(_)) => assert!(
+                        ["forbidden", "transition_not_allowed"].contains(&e.code()),
+                        "{who} {action} ({state}): {}",
+                        e.code()
+                    ),
+                    _ => {}
+                }
                 if verdict.is_err() {
                     continue;
                 }
@@ -294,4 +315,60 @@ fn authorisation_matrix() {
     // Every status a dossier can be in was part of the walk, except a draft.
     let covered: Vec<Status> = states.iter().map(|(_, d)| d.status).collect();
     assert_eq!(covered.len(), 16);
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The actions on no dossier, for every subject: who reads which agency's register,
+/// finds applicants at the counter, searches the audit log, administers, exports
+/// their own data.
+#[test]
+fn authorisation_beyond_dossiers() {
+    let w = World::new();
+    let today = day("2026-10-09");
+    let mut rows = Vec::new();
+    let mut cells = 0;
+    for (who, _) in SUBJECTS.iter().chain(&[("admin", "administrator")]) {
+        let subject = w.subject(who);
+        let mut allowed = Vec::new();
+        for (name, action, resource) in [
+            ("register-A", Action::ReadRegister, Resource::Agency(A)),
+            ("register-B", Action::ReadRegister, Resource::Agency(B)),
+            (
+                "register-DEPT",
+                Action::ReadRegister,
+                Resource::Agency(DEPT),
+            ),
+            ("find-applicant", Action::FindApplicant, Resource::System),
+            ("audit", Action::SearchAudit, Resource::System),
+            ("administer", Action::Administer, Resource::System),
+            ("export-own", Action::ExportOwnData, Resource::System),
+        ] {
+            cells += 1;
+            match authorize(&subject, action, resource, today) {
+                Ok(_) => allowed.push(name),
+                Err(e) => assert_eq!(e.code(), "forbidden", "{who} {name}"),
+            }
+        }
+        rows.push(format!("{who}: {}", allowed.join(" ")));
+    }
+    assert_eq!(cells, 11 * 7);
+    assert_eq!(
+        rows,
+        [
+            "citizen: export-own",
+            "citizen2: export-own",
+            "officer: register-A find-applicant",
+            "specialist: register-A",
+            "specialist2: register-A",
+            "leader: register-A",
+            "officer_b: register-B find-applicant",
+            "specialist_b: register-B",
+            "dept: register-DEPT",
+            "helper: register-B find-applicant",
+            "admin: register-A register-B register-DEPT audit administer",
+        ]
+    );
 }

@@ -37,15 +37,13 @@ pub async fn find_applicant(
     subject: &Subject,
     id_number: &str,
 ) -> ApiResult<FoundApplicant> {
+    state.authorize(
+        subject,
+        motcua_domain::policy::Action::FindApplicant,
+        motcua_domain::policy::Resource::System,
+    )?;
+    // Only what was filed at the agencies where the officer receives.
     let agencies = subject.agencies_with(Role::ReceivingOfficer);
-    if agencies.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Chỉ cán bộ tiếp nhận mới tra được người nộp",
-            "only receiving officers may look applicants up",
-        ));
-    }
     let id = id_number_query(id_number)?;
     match state.store().latest_applicant(&id, &agencies).await? {
         Some((dossier, applicant)) => Ok(FoundApplicant { applicant, dossier }),

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use motcua_domain::{Role, Subject};
+use motcua_domain::Subject;
 use motcua_store::AuditQuery;
 use serde::{Deserialize, Serialize};
 
@@ -78,14 +78,11 @@ pub async fn search_audit(
     p: &AuditParams,
     meta: &Meta,
 ) -> ApiResult<AuditPage> {
-    if !subject.has_role_anywhere(Role::Admin) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Chỉ quản trị viên mới xem được nhật ký kiểm tra",
-            "only administrators may search the audit log",
-        ));
-    }
+    state.authorize(
+        subject,
+        motcua_domain::policy::Action::SearchAudit,
+        motcua_domain::policy::Resource::System,
+    )?;
     let day = |s: &Option<String>, name: &str| -> ApiResult<Option<NaiveDate>> {
         match s.as_deref().filter(|s| !s.is_empty()) {
             None => Ok(None),

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use motcua_domain::{Dossier, Role, Subject};
+use motcua_domain::{Dossier, Subject};
 use motcua_render::{Form, FormContext, RenderError};
 use serde::Deserialize;
 
@@ -129,9 +129,15 @@ pub struct RegisterQuery {
 /// Longest register in one file: a busy commune's year fits; more needs a shorter period.
 const REGISTER_MAX: u32 = 20_000;
 
-/// Who may print an agency's register: its officers and administrators.
-pub fn may_see_register(subject: &Subject, agency: &str) -> bool {
-    subject.has_role_anywhere(Role::Admin) || subject.agencies().contains(&agency)
+/// Who may print an agency's register: its officers and administrators (the policy).
+pub fn may_see_register(state: &AppState, subject: &Subject, agency: &str) -> bool {
+    state
+        .authorize(
+            subject,
+            motcua_domain::policy::Action::ReadRegister,
+            motcua_domain::policy::Resource::Agency(agency),
+        )
+        .is_ok()
 }
 
 /// The register of `agency` for the period, as (bytes, content type, file name).
@@ -227,7 +233,7 @@ pub async fn register(
     Path(agency): Path<String>,
     Query(q): Query<RegisterQuery>,
 ) -> ApiResult<Response> {
-    if !may_see_register(&auth.subject, &agency) {
+    if !may_see_register(&state, &auth.subject, &agency) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use motcua_domain::dossier::parse_action;
-use motcua_domain::policy::can_view;
 use motcua_domain::{Command, DomainError, Dossier, DossierCode, Status, Subject, SubmitRequest};
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,7 +23,17 @@ fn parse_code(code: &str) -> ApiResult<DossierCode> {
 pub(crate) async fn visible(state: &AppState, subject: &Subject, code: &str) -> ApiResult<Dossier> {
     let code = parse_code(code)?;
     match state.store().dossier(code.as_str()).await? {
-        Some(d) if can_view(subject, &d) => Ok(d),
+        Some(d)
+            if state
+                .authorize(
+                    subject,
+                    motcua_domain::policy::Action::View,
+                    motcua_domain::policy::Resource::Dossier(&d),
+                )
+                .is_ok() =>
+        {
+            Ok(d)
+        }
         _ => Err(DomainError::DossierNotFound {
             code: code.to_string(),
         }

@@ -53,6 +53,11 @@ pub async fn export_zip(
     account: &motcua_domain::Account,
     meta: &Meta,
 ) -> ApiResult<(Vec<u8>, String)> {
+    state.authorize(
+        subject,
+        motcua_domain::policy::Action::ExportOwnData,
+        motcua_domain::policy::Resource::System,
+    )?;
     let Subject::Citizen { username } = subject else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

@@ -18,10 +18,16 @@ use crate::ui::{Ui, UiError, UiResult, render, see_other};
 
 fn admin(ui: &Ui) -> UiResult<Subject> {
     let s = ui.require_login()?;
-    if s.has_role_anywhere(Role::Admin) {
-        Ok(s.clone())
-    } else {
-        Err(UiError::forbidden(ui))
+    // No date matters to this rule: the policy's own clock-free answer.
+    let any_day = chrono::NaiveDate::MIN;
+    match motcua_domain::policy::authorize(
+        s,
+        motcua_domain::policy::Action::Administer,
+        motcua_domain::policy::Resource::System,
+        any_day,
+    ) {
+        Ok(_) => Ok(s.clone()),
+        Err(_) => Err(UiError::forbidden(ui)),
     }
 }
 

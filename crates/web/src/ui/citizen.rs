@@ -11,7 +11,6 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
-use motcua_domain::policy::can_view;
 use motcua_domain::{
     Applicant, Channel, Command, DomainError, Dossier, DossierCode, OnlineMode, Procedure, Status,
     SubmitRequest,
@@ -761,7 +760,17 @@ async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<Dossier> {
         .await
         .map_err(|e| api_err(ui, e))?
     {
-        Some(d) if can_view(subject, &d) => Ok(d),
+        Some(d)
+            if state
+                .authorize(
+                    subject,
+                    motcua_domain::policy::Action::View,
+                    motcua_domain::policy::Resource::Dossier(&d),
+                )
+                .is_ok() =>
+        {
+            Ok(d)
+        }
         _ => Err(UiError::not_found(ui)),
     }
 }

@@ -11,7 +11,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use futures::TryStreamExt;
-use motcua_domain::policy::can_view;
 use motcua_domain::{
     ActionKind, Applicant, Channel, Command, DomainError, Dossier, DossierCode, ErrorKind, Role,
     Status, Subject, SubmitRequest,
@@ -213,7 +212,17 @@ async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<Dossier> {
         .await
         .map_err(|e| api_err(ui, e))?
     {
-        Some(d) if can_view(&subject, &d) => Ok(d),
+        Some(d)
+            if state
+                .authorize(
+                    &subject,
+                    motcua_domain::policy::Action::View,
+                    motcua_domain::policy::Resource::Dossier(&d),
+                )
+                .is_ok() =>
+        {
+            Ok(d)
+        }
         _ => Err(UiError::not_found(ui)),
     }
 }
@@ -822,11 +831,11 @@ pub async fn register(
     let agencies: Vec<(String, String)> = directory
         .agencies
         .values()
-        .filter(|a| crate::api::documents::may_see_register(&subject, &a.code))
+        .filter(|a| crate::api::documents::may_see_register(&state, &subject, &a.code))
         .map(|a| (a.code.clone(), a.name.clone()))
         .collect();
     if !q.agency.is_empty() {
-        if !crate::api::documents::may_see_register(&subject, &q.agency) {
+        if !crate::api::documents::may_see_register(&state, &subject, &q.agency) {
             return Err(UiError::forbidden(&ui));
         }
         let query = crate::api::documents::RegisterQuery {
