@@ -106,6 +106,20 @@ async fn page(state: &AppState, ui: &Ui, extra: Extra) -> UiResult<Response> {
     Ok(resp)
 }
 
+/// The page again, with what was wrong with the form.
+async fn with_error(state: &AppState, ui: &Ui, e: &crate::error::ApiError) -> UiResult<Response> {
+    page(
+        state,
+        ui,
+        Extra {
+            error: Some(e.message().to_owned()),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..plain()
+        },
+    )
+    .await
+}
+
 fn plain() -> Extra {
     Extra {
         enrol: None,
@@ -162,18 +176,7 @@ pub async fn totp_code(
             Ok(see_other("/tai-khoan?ok=totp-off"))
         }
         Ok(()) => Ok(see_other("/tai-khoan?ok=totp-on")),
-        Err(e) if e.status().is_client_error() => {
-            page(
-                &state,
-                &ui,
-                Extra {
-                    error: Some(e.message().to_owned()),
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    ..plain()
-                },
-            )
-            .await
-        }
+        Err(e) if e.status().is_client_error() => with_error(&state, &ui, &e).await,
         Err(e) => Err(api_err(&ui, e)),
     }
 }
@@ -214,16 +217,7 @@ pub async fn token_create(
         }
         Err(e) => {
             let e = crate::error::ApiError::from(e);
-            page(
-                &state,
-                &ui,
-                Extra {
-                    error: Some(e.message().to_owned()),
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    ..plain()
-                },
-            )
-            .await
+            with_error(&state, &ui, &e).await
         }
     }
 }

@@ -12,8 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use motcua_domain::{
-    Applicant, Channel, Command, DomainError, Dossier, DossierCode, OnlineMode, Procedure, Status,
-    SubmitRequest,
+    Applicant, Channel, Command, DomainError, Dossier, OnlineMode, Procedure, Status, SubmitRequest,
 };
 use motcua_store::{AttachmentOwner, Draft, NewAttachment};
 use serde::Deserialize;
@@ -753,26 +752,16 @@ pub async fn file(
 
 async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<Dossier> {
     let subject = ui.require_login()?;
-    let code = DossierCode::parse(code).map_err(|_| UiError::not_found(ui))?;
-    match state
-        .store()
-        .dossier(code.as_str())
+    // The API's rule (the policy); any refusal or bad code is a plain "not found" page.
+    crate::api::dossiers::visible(state, subject, code)
         .await
-        .map_err(|e| api_err(ui, e))?
-    {
-        Some(d)
-            if state
-                .authorize(
-                    subject,
-                    motcua_domain::policy::Action::View,
-                    motcua_domain::policy::Resource::Dossier(&d),
-                )
-                .is_ok() =>
-        {
-            Ok(d)
-        }
-        _ => Err(UiError::not_found(ui)),
-    }
+        .map_err(|e| {
+            if e.status().is_client_error() {
+                UiError::not_found(ui)
+            } else {
+                api_err(ui, e)
+            }
+        })
 }
 
 /// The QR code of a URL, as inline SVG.

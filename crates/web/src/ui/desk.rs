@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use futures::TryStreamExt;
 use motcua_domain::{
-    ActionKind, Applicant, Channel, Command, DomainError, Dossier, DossierCode, ErrorKind, Role,
-    Status, Subject, SubmitRequest,
+    ActionKind, Applicant, Channel, Command, DomainError, Dossier, ErrorKind, Role, Status,
+    Subject, SubmitRequest,
 };
 use motcua_store::{AttachmentOwner, DossierFilter};
 use serde::Deserialize;
@@ -205,26 +205,16 @@ pub async fn queue(
 
 async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<Dossier> {
     let subject = officer(ui)?;
-    let code = DossierCode::parse(code).map_err(|_| UiError::not_found(ui))?;
-    match state
-        .store()
-        .dossier(code.as_str())
+    // The API's rule (the policy); any refusal or bad code is a plain "not found" page.
+    crate::api::dossiers::visible(state, &subject, code)
         .await
-        .map_err(|e| api_err(ui, e))?
-    {
-        Some(d)
-            if state
-                .authorize(
-                    &subject,
-                    motcua_domain::policy::Action::View,
-                    motcua_domain::policy::Resource::Dossier(&d),
-                )
-                .is_ok() =>
-        {
-            Ok(d)
-        }
-        _ => Err(UiError::not_found(ui)),
-    }
+        .map_err(|e| {
+            if e.status().is_client_error() {
+                UiError::not_found(ui)
+            } else {
+                api_err(ui, e)
+            }
+        })
 }
 
 /// An action the officer may take, with what its form needs.
