@@ -19,6 +19,7 @@ pub mod oidc;
 pub mod org;
 pub mod password;
 pub mod policy;
+pub mod process;
 pub mod retention;
 pub mod status;
 pub mod text;
