@@ -79,7 +79,7 @@ impl Store {
             };
             from = last.int("pos")? + 1;
             for r in &rows {
-                let (entry, stored) = read_walked(r)?;
+                let (entry, stored) = read_entry_as(r, "pos", "stored")?;
                 if v.links(&entry, &stored) {
                     v.push(&entry, &stored, &[]);
                     continue;
@@ -208,6 +208,27 @@ impl Store {
         rows.iter().map(|r| read_entry(r).map(|(e, _)| e)).collect()
     }
 
+    /// Runs one statement and, when it changed a row, records `entry` with it, in one
+    /// transaction. Returns how many rows it changed.
+    pub(crate) async fn exec_audited(
+        &self,
+        sql: &'static str,
+        args: Vec<Arg>,
+        entry: AuditDraft,
+    ) -> Result<u64, StoreError> {
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let n = batch.conn().exec(sql, &args).await?;
+                    if n > 0 {
+                        batch.audit(entry);
+                    }
+                    Ok(n)
+                })
+            })
+            .await
+    }
+
     /// Number of audit entries.
     pub async fn audit_len(&self) -> Result<i64, StoreError> {
         let mut rc = self.read().await?;
@@ -219,9 +240,15 @@ impl Store {
 }
 
 fn read_entry(r: &Row) -> Result<(AuditEntry, String), StoreError> {
+    read_entry_as(r, "seq", "hash")
+}
+
+/// An entry and its stored hash, its position and hash read from the named columns
+/// (the global chain's, or an agency chain's under aliases).
+fn read_entry_as(r: &Row, seq: &str, hash: &str) -> Result<(AuditEntry, String), StoreError> {
     Ok((
         AuditEntry {
-            seq: r.int("seq")?,
+            seq: r.int(seq)?,
             at: r.time("at")?,
             actor: r.text("actor")?,
             action: r.text("action")?,
@@ -229,7 +256,7 @@ fn read_entry(r: &Row) -> Result<(AuditEntry, String), StoreError> {
             ip: r.opt_text("ip")?,
             details: r.text("details")?,
         },
-        r.text("hash")?,
+        r.text(hash)?,
     ))
 }
 
@@ -254,19 +281,4 @@ pub(crate) async fn chain_of(conn: &mut Conn<'_>, target: &str) -> Result<String
         .opt("SELECT code FROM agencies WHERE code = $1", &args![head])
         .await?;
     agency.map_or(Ok(String::new()), |r| r.text("code"))
-}
-
-fn read_walked(r: &Row) -> Result<(AuditEntry, String), StoreError> {
-    Ok((
-        AuditEntry {
-            seq: r.int("pos")?,
-            at: r.time("at")?,
-            actor: r.text("actor")?,
-            action: r.text("action")?,
-            target: r.text("target")?,
-            ip: r.opt_text("ip")?,
-            details: r.text("details")?,
-        },
-        r.text("stored")?,
-    ))
 }

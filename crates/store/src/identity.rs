@@ -386,32 +386,22 @@ impl Store {
         now: DateTime<Utc>,
         meta: RequestMeta,
     ) -> Result<bool, StoreError> {
-        let (id, username) = (id.to_owned(), username.to_owned());
-        self.writer()
-            .run(move |batch| {
-                Box::pin(async move {
-                    let n = batch
-                        .conn()
-                        .exec(
-                            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL",
-                            &args![now, id.as_str(), username.as_str()],
-                        )
-                        .await?;
-                    if n > 0 {
-                        batch.audit(AuditDraft {
-                            chain: String::new(),
-                            at: now,
-                            actor: username.clone(),
-                            action: "token.revoke".to_owned(),
-                            target: username,
-                            ip: meta.ip,
-                            details: json!({ "id": id }),
-                        });
-                    }
-                    Ok(n > 0)
-                })
-            })
-            .await
+        let n = self
+            .exec_audited(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL",
+                args![now, id, username].to_vec(),
+                AuditDraft {
+                    chain: String::new(),
+                    at: now,
+                    actor: username.to_owned(),
+                    action: "token.revoke".to_owned(),
+                    target: username.to_owned(),
+                    ip: meta.ip,
+                    details: json!({ "id": id }),
+                },
+            )
+            .await?;
+        Ok(n > 0)
     }
 }
 
@@ -553,31 +543,21 @@ impl Store {
         now: DateTime<Utc>,
         meta: RequestMeta,
     ) -> Result<bool, StoreError> {
-        let (username, actor) = (username.to_owned(), actor.to_owned());
-        self.writer()
-            .run(move |batch| {
-                Box::pin(async move {
-                    let n = batch
-                        .conn()
-                        .exec(
-                            "DELETE FROM totp_secrets WHERE username = $1",
-                            &args![username.as_str()],
-                        )
-                        .await?;
-                    if n > 0 {
-                        batch.audit(AuditDraft {
-                            chain: String::new(),
-                            at: now,
-                            actor,
-                            action: "auth.totp_disable".to_owned(),
-                            target: username,
-                            ip: meta.ip,
-                            details: json!({}),
-                        });
-                    }
-                    Ok(n > 0)
-                })
-            })
-            .await
+        let n = self
+            .exec_audited(
+                "DELETE FROM totp_secrets WHERE username = $1",
+                args![username].to_vec(),
+                AuditDraft {
+                    chain: String::new(),
+                    at: now,
+                    actor: actor.to_owned(),
+                    action: "auth.totp_disable".to_owned(),
+                    target: username.to_owned(),
+                    ip: meta.ip,
+                    details: json!({}),
+                },
+            )
+            .await?;
+        Ok(n > 0)
     }
 }
