@@ -6,10 +6,9 @@
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, ORIGIN};
-use reqwest::multipart::{Form, Part};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::{A, TestApp, birth, spawn_app};
+use crate::{A, TestApp, birth, no_redirects, spawn_app};
 
 /// What happened to each attempt.
 #[derive(Default)]
@@ -41,35 +40,6 @@ async fn raw(
     let status = resp.status();
     let headers = resp.headers().clone();
     (status, resp.text().await.unwrap_or_default(), headers)
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn upload(
-    app: &TestApp,
-    token: &str,
-    code: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (StatusCode, Value) {
-    let form = Form::new().text("kind", "submission").part(
-        "file",
-        Part::bytes(bytes)
-            .file_name(name.to_owned())
-            .mime_str("application/pdf")
-            .unwrap(),
-    );
-    let req = app
-        .client
-        .post(format!("{}/api/v1/dossiers/{code}/attachments", app.base))
-        .bearer_auth(token)
-        .multipart(form);
-    app.send(req, None).await
 }
 
 fn pdf(size: usize) -> Vec<u8> {
@@ -107,7 +77,7 @@ async fn attack_inputs_never_succeed_and_never_fail_the_server() {
         "giay\u{202E}fdp.exe",
         "a\u{0}b.pdf",
     ] {
-        let (s, v) = upload(&app, &citizen, &code, name, pdf(1_000)).await;
+        let (s, v) = app.upload_pdf(&citizen, &code, name, pdf(1_000)).await;
         let stored = v[0]["name"].as_str().unwrap_or("");
         let bad = s.is_success()
             && (stored.contains('/')
@@ -165,7 +135,9 @@ async fn attack_inputs_never_succeed_and_never_fail_the_server() {
         (StatusCode::PAYLOAD_TOO_LARGE, Some("body_too_large")),
         "{v}"
     );
-    let (s, v) = upload(&app, &citizen, &code, "lon.pdf", pdf(300_000)).await;
+    let (s, v) = app
+        .upload_pdf(&citizen, &code, "lon.pdf", pdf(300_000))
+        .await;
     t.record("300 kB file over a 200 kB limit", s, s.is_success());
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
     let (s, _, _) = raw(

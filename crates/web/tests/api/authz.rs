@@ -5,7 +5,6 @@
 //! never a 5xx; the public lookup never shows personal data.
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::{A, B, TestApp, birth, spawn_app};
@@ -23,19 +22,9 @@ const USERS: [&str; 7] = [
 async fn upload(app: &TestApp, token: &str, code: &str) -> String {
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.resize(2_000, b' ');
-    let form = Form::new().text("kind", "submission").part(
-        "file",
-        Part::bytes(pdf)
-            .file_name("giay-chung-sinh.pdf")
-            .mime_str("application/pdf")
-            .unwrap(),
-    );
-    let req = app
-        .client
-        .post(format!("{}/api/v1/dossiers/{code}/attachments", app.base))
-        .bearer_auth(token)
-        .multipart(form);
-    let (s, v) = app.send(req, None).await;
+    let (s, v) = app
+        .upload_pdf(token, code, "giay-chung-sinh.pdf", pdf)
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     v[0]["id"].as_str().unwrap().to_owned()
 }

@@ -398,6 +398,31 @@ impl TestApp {
         );
     }
 
+    /// Uploads `bytes` as a PDF named `name` to a dossier's submission files.
+    pub async fn upload_pdf(
+        &self,
+        token: &str,
+        code: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "submission")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes)
+                    .file_name(name.to_owned())
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+        let req = self
+            .client
+            .post(format!("{}/api/v1/dossiers/{code}/attachments", self.base))
+            .bearer_auth(token)
+            .multipart(form);
+        self.send(req, None).await
+    }
+
     pub async fn file(&self, token: &str, body: Value) -> Value {
         let (status, v) = self.post(Some(token), "/api/v1/dossiers", body).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
@@ -412,4 +437,12 @@ pub fn birth(agency: &str) -> Value {
         "applicant": {"name": "Nguyễn Văn An", "id_number": "001099012345", "phone": "0912345678", "address": "Ấp 1, xã Bình Giã"},
         "form_data": {"tre_ho_ten": "Nguyễn Thị Bình", "tre_ngay_sinh": "2026-09-30"}
     })
+}
+
+/// A client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }

@@ -11,7 +11,7 @@ use motcua_web::oidc::OidcProvider;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
-use crate::{TestApp, spawn_app_with};
+use crate::{TestApp, no_redirects, spawn_app_with};
 
 /// The provider process; killed when dropped.
 struct Provider {
@@ -72,13 +72,6 @@ async fn app_for(backend: &'static str, p: &Provider) -> Option<TestApp> {
         }];
     })
     .await
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
