@@ -199,6 +199,7 @@ async fn render(budget: Duration) -> Result<(), CliError> {
         catalog: &catalog,
         calendar: &calendar,
         rules: &rules,
+        processes: &motcua_domain::process::NO_PROCESSES,
         now,
     };
     let mut d = motcua_domain::submit(req, &ctx)?;

@@ -95,6 +95,7 @@ async fn preload(
             catalog: &catalog,
             calendar,
             rules: &rules,
+            processes: &motcua_domain::process::NO_PROCESSES,
             now,
         },
     )

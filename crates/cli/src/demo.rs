@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use motcua_calendar::{DeadlineRules, WorkCalendar};
 use motcua_domain::consent::{ConsentMethod, ConsentRequest, ConsentScope};
 use motcua_domain::org::{AccountKind, AdminLevel, AdminUnit};
+use motcua_domain::process::{ProcessBook, SavedProcess};
 use motcua_domain::{
     Account, Agency, Catalog, Channel, Command, Ctx, Directory, DomainError, Dossier, OrgUnit,
     Procedure, Role, RoleAssignment, Subject, SubmitRequest, decide, submit,
@@ -27,6 +28,8 @@ pub const PROVINCE: &str = "H79";
 pub const CENTRE: &str = "H79.01";
 /// The department of agriculture and environment.
 pub const DEPT: &str = "H79.10";
+/// The department of construction (consulted on building permits).
+pub const DEPT_XD: &str = "H79.11";
 /// Xã Bình Giã.
 pub const COMMUNE_A: &str = "H79.50.01";
 /// Phường Lái Thiêu.
@@ -187,6 +190,12 @@ pub fn org(password_hash: &str) -> OrgImport {
             ],
         ),
         person(
+            "specialist_xd",
+            "Hà Minh Khoa",
+            Officer,
+            vec![role(Specialist, DEPT_XD, Some("H79.11.QH"))],
+        ),
+        person(
             "helper",
             "Tổ công nghệ số cộng đồng xã Bình Giã",
             Officer,
@@ -231,6 +240,7 @@ pub fn org(password_hash: &str) -> OrgImport {
                 Some(PROVINCE),
             ),
             agency(DEPT, "Sở Nông nghiệp và Môi trường", "79", Some(PROVINCE)),
+            agency(DEPT_XD, "Sở Xây dựng", "79", Some(PROVINCE)),
             agency(COMMUNE_A, "Ủy ban nhân dân xã Bình Giã", "79.BG", None),
             agency(COMMUNE_B, "Ủy ban nhân dân phường Lái Thiêu", "79.LT", None),
         ],
@@ -248,6 +258,7 @@ pub fn org(password_hash: &str) -> OrgImport {
             ),
             unit("H79.50.02.TP", COMMUNE_B, "Tư pháp - Hộ tịch"),
             unit("H79.10.DD", DEPT, "Phòng Đất đai"),
+            unit("H79.11.QH", DEPT_XD, "Phòng Quy hoạch - Kiến trúc"),
         ],
         accounts: accounts
             .into_iter()
@@ -269,6 +280,11 @@ fn staff(agency: &str) -> Staff {
             officer: "officer2",
             specialist: "specialist2",
             leader: "leader2",
+        },
+        DEPT_XD => Staff {
+            officer: "specialist_xd",
+            specialist: "specialist_xd",
+            leader: "specialist_xd",
         },
         DEPT => Staff {
             officer: "officer_so",
@@ -360,19 +376,63 @@ const TARGETS: [&str; 16] = [
 ];
 
 /// The actions that lead to `target` for a dossier of `agency` (after filing).
+/// What a dossier's process asks of the script: whom to consult, where to transfer.
+#[derive(Debug, Default)]
+struct Plan {
+    consult_to: Vec<String>,
+    transfer_to: Option<String>,
+}
+
+impl Plan {
+    fn of(process: Option<&motcua_domain::process::Process>) -> Plan {
+        use motcua_domain::process::{Acting, StepKind};
+        let named = |kind: StepKind| -> Vec<String> {
+            process
+                .map(|p| {
+                    p.def
+                        .steps
+                        .iter()
+                        .filter_map(|s| match (&s.kind, &s.agency) {
+                            (k, Acting::Agency(a)) if *k == kind => Some(a.clone()),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Plan {
+            consult_to: named(StepKind::Consult),
+            transfer_to: named(StepKind::Transfer).into_iter().next(),
+        }
+    }
+}
+
 fn script(
     target: &str,
     online: bool,
     agency: &str,
     owner: &str,
+    plan: &Plan,
 ) -> Vec<(String, &'static str, Value)> {
     let s = staff(agency);
-    let other = if agency == COMMUNE_A {
-        COMMUNE_B
+    // Whom to consult: the agencies the process names, else the other commune.
+    let asked: Vec<String> = if plan.consult_to.is_empty() {
+        vec![
+            if agency == COMMUNE_A {
+                COMMUNE_B
+            } else {
+                COMMUNE_A
+            }
+            .to_owned(),
+        ]
     } else {
-        COMMUNE_A
+        plan.consult_to.clone()
     };
-    let other_staff = staff(other);
+    // After an inter-level transfer the other agency's staff examine and sign.
+    let handler = plan
+        .transfer_to
+        .as_deref()
+        .map_or_else(|| staff(agency), staff);
     let a = |who: &str, action: &'static str, body: Value| (who.to_owned(), action, body);
     let mut steps = Vec::new();
     let receive = |steps: &mut Vec<(String, &'static str, Value)>| {
@@ -415,7 +475,11 @@ fn script(
         }
         "transferred" => {
             receive(&mut steps);
-            let to = if agency == DEPT { COMMUNE_A } else { DEPT };
+            let to = plan.transfer_to.as_deref().unwrap_or(if agency == DEPT {
+                COMMUNE_A
+            } else {
+                DEPT
+            });
             steps.push(a(
                 s.officer,
                 "transfer",
@@ -425,6 +489,25 @@ fn script(
         _ => {
             receive(&mut steps);
             to_process(&mut steps);
+            if let Some(to) = &plan.transfer_to
+                && !matches!(
+                    target,
+                    "in_process" | "supplement_requested" | "supplemented"
+                )
+            {
+                // Liên thông: the commune checks, then hands over to the other agency.
+                steps.push(a(
+                    s.specialist,
+                    "transfer",
+                    json!({"agency": to, "reason": "Chuyển liên thông theo quy trình nội bộ"}),
+                ));
+                steps.push(a(
+                    handler.leader,
+                    "assign",
+                    json!({"assignee": handler.specialist}),
+                ));
+                steps.push(a(handler.specialist, "process", json!({})));
+            }
             let rest: &[(&str, &str)] = match target {
                 "in_process" => &[],
                 "supplement_requested" => &[("specialist", "request-supplement")],
@@ -449,12 +532,41 @@ fn script(
                     ("officer", "return-result"),
                 ],
             };
-            for &(who, action) in rest {
+            // A process that consults before the draft: the consultations come first.
+            let mut rest = rest.to_vec();
+            if !plan.consult_to.is_empty()
+                && rest.first() == Some(&("specialist", "submit-for-approval"))
+            {
+                rest.splice(
+                    0..0,
+                    [("specialist", "consult"), ("other", "consult-reply")],
+                );
+            }
+            for &(who, action) in &rest {
+                // Every consultation is asked, then every one answered (in parallel).
+                if action == "consult" || action == "consult-reply" {
+                    let only_first = target == "consulting";
+                    for to in asked.iter().take(if only_first { 1 } else { asked.len() }) {
+                        steps.push(if action == "consult" {
+                            a(
+                                handler.specialist,
+                                action,
+                                json!({"target": to, "question": "Đề nghị cho ý kiến về hồ sơ theo quy trình"}),
+                            )
+                        } else {
+                            a(
+                                staff(to).specialist,
+                                action,
+                                json!({"target": to, "answer": "Thống nhất với nội dung hồ sơ"}),
+                            )
+                        });
+                    }
+                    continue;
+                }
                 let actor = match who {
-                    "specialist" => s.specialist,
-                    "leader" => s.leader,
+                    "specialist" => handler.specialist,
+                    "leader" => handler.leader,
                     "officer" => s.officer,
-                    "other" => other_staff.specialist,
                     _ => owner,
                 };
                 let body = match action {
@@ -462,10 +574,6 @@ fn script(
                         json!({"items": ["Bản sao giấy tờ chứng minh nơi cư trú"], "reason": "Hồ sơ còn thiếu giấy tờ"})
                     }
                     "supplement" => json!({"note": "Đã bổ sung giấy tờ"}),
-                    "consult" => {
-                        json!({"target": other, "question": "Đề nghị xác minh thông tin cư trú của người yêu cầu"})
-                    }
-                    "consult-reply" => json!({"answer": "Thông tin cư trú đúng như kê khai"}),
                     "issue-result" => json!({"result_number": "Số kết quả mẫu"}),
                     "return-result" => json!({"method": if online { "online" } else { "counter" }}),
                     _ => json!({}),
@@ -482,6 +590,7 @@ struct World {
     catalog: Catalog,
     calendar: Arc<WorkCalendar>,
     rules: DeadlineRules,
+    processes: ProcessBook,
 }
 
 impl World {
@@ -501,6 +610,7 @@ impl World {
             catalog: &self.catalog,
             calendar: &self.calendar,
             rules: &self.rules,
+            processes: &self.processes,
             now,
         }
     }
@@ -661,7 +771,14 @@ async fn simulate(
     // ready" dossiers always is, so the demo always has a late result waiting for an
     // apology before it can be returned.
     let slow = rng.random_bool(0.08) || forced_late;
-    for (who, action, body) in script(target, online, &agency, &applicant_actor) {
+    // The process it will follow once received (an online dossier has none before).
+    let plan = Plan::of(
+        world
+            .processes
+            .in_force(&p.code, motcua_domain::dossier::local_day(t))
+            .map(|saved| saved.process.as_ref()),
+    );
+    for (who, action, body) in script(target, online, &agency, &applicant_actor, &plan) {
         let step = if slow && action == "approve" {
             rng.random_range(100..200)
         } else {
@@ -671,7 +788,10 @@ async fn simulate(
         if t > now {
             break;
         }
-        let who = if who == staff(&agency).officer && d.handling_agency != agency {
+        let who = if who == staff(&agency).officer
+            && d.handling_agency != agency
+            && action != "return-result"
+        {
             staff(&d.handling_agency).officer.to_owned()
         } else {
             who
@@ -716,6 +836,42 @@ async fn simulate(
     Ok(())
 }
 
+/// Saves the shipped processes and returns them as the engine reads them.
+async fn seed_processes(
+    store: &Store,
+    catalog: &Catalog,
+    directory: &Directory,
+    calendar: &WorkCalendar,
+    now: DateTime<Utc>,
+) -> Result<ProcessBook, CliError> {
+    let minutes = calendar.office_hours().minutes_per_day();
+    let defs = crate::process_cmd::demo_processes()?;
+    let ids = crate::process_cmd::save_all(
+        store,
+        defs.clone(),
+        catalog,
+        directory,
+        minutes,
+        "demo",
+        now,
+    )
+    .await?;
+    let mut saved = Vec::with_capacity(ids.len());
+    for (id, def) in ids.into_iter().zip(defs) {
+        let process = def.compile(minutes).map_err(|issues| CliError::Process {
+            origin: "demo/processes.yaml".into(),
+            issues: issues.into_iter().map(|i| i.message).collect(),
+        })?;
+        saved.push(SavedProcess {
+            id,
+            process: Arc::new(process),
+            saved_at: now,
+            saved_by: "demo".into(),
+        });
+    }
+    Ok(ProcessBook::new(saved))
+}
+
 /// Seeds an empty database: organisation, catalog, and `dossiers` simulated dossiers.
 pub async fn seed(
     store: &Store,
@@ -729,11 +885,15 @@ pub async fn seed(
     store
         .save_procedures(procedures.clone(), "demo", now)
         .await?;
+    let directory = store.load_directory().await?;
+    let catalog = Catalog::new(procedures);
+    let processes = seed_processes(store, &catalog, &directory, &calendar, now).await?;
     let world = Arc::new(World {
-        directory: store.load_directory().await?,
-        catalog: Catalog::new(procedures),
+        directory,
+        catalog,
         calendar,
         rules: DeadlineRules::default(),
+        processes,
     });
     let limit = Arc::new(tokio::sync::Semaphore::new(64));
     let mut tasks = Vec::with_capacity(dossiers);

@@ -57,6 +57,14 @@ pub enum CliError {
         /// What is wrong, in Vietnamese.
         detail: String,
     },
+    /// A process definition that cannot be saved: every problem, named by step.
+    #[error("process {origin}: {}", issues.join("; "))]
+    Process {
+        /// File and procedure.
+        origin: String,
+        /// The problems, in Vietnamese.
+        issues: Vec<String>,
+    },
     /// The audit chain does not verify.
     #[error("audit chain broken at entry {seq} ({count} problem(s))")]
     AuditBroken {
@@ -96,6 +104,7 @@ impl CliError {
             Self::RejectedLines { .. } => "input_lines_rejected",
             Self::Config { .. } => "config_invalid",
             Self::Catalog { .. } => "catalog_invalid",
+            Self::Process { .. } => "process_invalid",
             Self::AuditBroken { .. } => "audit_chain_broken",
             Self::Bench(_) => "bench_failed",
             Self::Render(e) => e.code(),
@@ -124,6 +133,10 @@ impl CliError {
             Self::Catalog { origin, detail } => {
                 format!("Danh mục thủ tục “{origin}” không nhập được: {detail}")
             }
+            Self::Process { origin, issues } => format!(
+                "Quy trình “{origin}” không lưu được:\n  - {}",
+                issues.join("\n  - ")
+            ),
             Self::AuditBroken { seq, problems, .. } => format!(
                 "Nhật ký kiểm tra bị sửa đổi hoặc thiếu: chuỗi băm đứt tại bản ghi số {seq}\n{problems}"
             ),

@@ -8,6 +8,7 @@ mod demo;
 mod error;
 mod import;
 mod logging;
+mod process_cmd;
 mod render_cmd;
 mod serve;
 mod token_cmd;
@@ -38,6 +39,11 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: ImportCommand,
+    },
+    /// Quy trình nội bộ giải quyết thủ tục (internal processes: import, export).
+    Process {
+        #[command(subcommand)]
+        what: process_cmd::ProcessCommand,
     },
     /// Nhật ký kiểm tra (audit log).
     Audit {
@@ -123,6 +129,7 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
                 what: AuditCommand::Verify { demo, agency },
             } => serve::audit_verify(db, demo, agency).await,
             Command::Bench { what } => bench::run(what).await,
+            Command::Process { what } => process_cmd::run(db, what).await,
             Command::Render(args) => render_cmd::run(db, args).await,
             Command::Token { what } => token_cmd::run(db, what).await,
             Command::Retention { dry_run, demo } => serve::retention(db, demo, dry_run).await,

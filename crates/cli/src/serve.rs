@@ -76,6 +76,19 @@ pub async fn open(database: &str, files: PathBuf) -> Result<Store, CliError> {
     Ok(Store::open(database, StoreOptions::new(files)).await?)
 }
 
+/// Opens the database named by the arguments and the settings file (the demo one
+/// with `demo`).
+pub async fn open_for(db: &DbArgs, demo: bool) -> Result<Store, CliError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let (database, files) = resolve(db, &file, demo);
+    open(&database, files).await
+}
+
+/// The working calendar from the settings file the arguments name.
+pub fn calendar_for(db: &DbArgs) -> Result<WorkCalendar, CliError> {
+    calendar(&FileConfig::load(db.config.as_deref())?)
+}
+
 /// The working calendar with the administrator's amendments and office hours.
 pub fn calendar(file: &FileConfig) -> Result<WorkCalendar, CliError> {
     let mut data = CalendarData::builtin()?;

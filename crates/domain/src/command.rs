@@ -119,6 +119,8 @@ pub enum Command {
     ConsultReply {
         /// The answer.
         answer: String,
+        /// Which consultation it answers (unit or agency asked), when several are open.
+        target: Option<String>,
     },
     /// Move to another agency (liên thông).
     Transfer {
@@ -264,6 +266,8 @@ struct ConsultBody {
 struct AnswerBody {
     #[serde(default)]
     answer: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -418,6 +422,7 @@ impl Command {
                 let b: AnswerBody = body(value)?;
                 Command::ConsultReply {
                     answer: need(b.answer, "answer", "nội dung trả lời")?,
+                    target: opt(b.target),
                 }
             }
             ActionKind::Transfer => {

@@ -57,6 +57,19 @@ pub fn string_list(value: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A consultation asked and not yet answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consultation {
+    /// The unit or agency asked (as written).
+    pub target: String,
+    /// Its agency.
+    pub target_agency: String,
+    /// When.
+    pub asked_at: DateTime<Utc>,
+    /// By when an answer is expected.
+    pub answer_by: Option<NaiveDate>,
+}
+
 /// The applicant's rating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {
@@ -130,6 +143,9 @@ pub struct Dossier {
     pub timeliness: Option<motcua_calendar::Timeliness>,
     /// The rating, after return.
     pub rating: Option<Rating>,
+    /// The process version (its saved ID) the dossier follows, fixed at receipt.
+    #[serde(default)]
+    pub process_id: Option<i64>,
     /// Optimistic-concurrency version (1 after filing).
     pub version: i64,
     /// History, oldest first (stored apart from the dossier's row).
@@ -149,6 +165,55 @@ impl Dossier {
             };
             e.data.get(key).and_then(Value::as_str)
         })
+    }
+
+    /// The events that asked consultations not yet answered, oldest first.
+    pub fn open_consult_events(&self) -> Vec<&DossierEvent> {
+        let mut open: Vec<&DossierEvent> = Vec::new();
+        for e in &self.events {
+            match e.action {
+                ActionKind::Consult => open.push(e),
+                ActionKind::ConsultReply => {
+                    let t = e.data.get("target").and_then(Value::as_str);
+                    // Answers recorded before replies named their target close the oldest.
+                    let at = match t {
+                        None => (!open.is_empty()).then_some(0),
+                        Some(t) => open
+                            .iter()
+                            .position(|c| c.data.get("target").and_then(Value::as_str) == Some(t)),
+                    };
+                    if let Some(i) = at {
+                        open.remove(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        open
+    }
+
+    /// Consultations asked and not yet answered, oldest first.
+    pub fn open_consultations(&self) -> Vec<Consultation> {
+        let text = |e: &DossierEvent, k: &str| {
+            e.data
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        self.open_consult_events()
+            .into_iter()
+            .map(|e| Consultation {
+                target: text(e, "target"),
+                target_agency: text(e, "target_agency"),
+                asked_at: e.at,
+                answer_by: e
+                    .data
+                    .get("answer_by")
+                    .and_then(Value::as_str)
+                    .and_then(|d| d.parse().ok()),
+            })
+            .collect()
     }
 
     /// The national portal's status code (TrangThaiHoSo, 1–10) right now.
@@ -192,6 +257,8 @@ pub struct Ctx<'a> {
     pub calendar: &'a WorkCalendar,
     /// Deadline parameters of the province.
     pub rules: &'a DeadlineRules,
+    /// Internal processes, every saved version.
+    pub processes: &'a crate::process::ProcessBook,
     /// Now (UTC, whole microseconds).
     pub now: DateTime<Utc>,
 }
@@ -395,6 +462,9 @@ pub fn submit(req: SubmitRequest, ctx: &Ctx<'_>) -> Result<Dossier, DomainError>
         form_data,
         submitted_at: now,
         received_at: received.then_some(now),
+        process_id: received
+            .then(|| ctx.processes.in_force(&procedure.code, today).map(|p| p.id))
+            .flatten(),
         completed_at: None,
         returned_at: None,
         due_at: None,
@@ -481,6 +551,8 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
         data.insert(k.to_owned(), v);
     };
 
+    follows_process(dossier, &cmd, ctx, now)?;
+
     match cmd {
         Command::Receive { documents, note } => {
             allowed(&[Status::Submitted, Status::Supplemented])?;
@@ -490,6 +562,10 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             may()?;
             next.status = Status::Received;
             next.received_at = Some(now);
+            next.process_id = ctx
+                .processes
+                .in_force(&dossier.procedure_code, today)
+                .map(|p| p.id);
             if !documents.is_empty() {
                 put(
                     "documents",
@@ -574,6 +650,17 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             }
             may()?;
             let (unit, assignee) = resolve_assignment(ctx.directory, handling, unit, assignee)?;
+            // Taking a dossier from one officer for another needs a reason on record.
+            let reassigning = dossier.assignee.is_some() && assignee != dossier.assignee;
+            if reassigning && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                return Err(DomainError::required(
+                    "note",
+                    "lý do giao lại cho cán bộ khác",
+                ));
+            }
+            if reassigning {
+                put_opt(&mut put, "previous_assignee", dossier.assignee.clone());
+            }
             next.status = Status::Assigned;
             next.handling_unit = unit.clone();
             next.assignee = assignee.clone();
@@ -608,7 +695,8 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
             question,
             answer_by,
         } => {
-            allowed(&[Status::InProcess])?;
+            // Several units may be asked at once; each answers on its own.
+            allowed(&[Status::InProcess, Status::Consulting])?;
             may()?;
             let target_agency = if let Some(u) = ctx.directory.unit(&target) {
                 u.agency.clone()
@@ -621,6 +709,17 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                     format!("unknown unit or agency {target}"),
                 ));
             };
+            if dossier
+                .open_consultations()
+                .iter()
+                .any(|c| c.target == target)
+            {
+                return Err(DomainError::invalid(
+                    "target",
+                    format!("Đang chờ ý kiến của {target}"),
+                    format!("{target} has already been asked and has not answered"),
+                ));
+            }
             next.status = Status::Consulting;
             next.resume_status = Some(Status::InProcess);
             put("target", json!(target));
@@ -630,11 +729,38 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                 put("answer_by", json!(d));
             }
         }
-        Command::ConsultReply { answer } => {
+        Command::ConsultReply { answer, target } => {
             allowed(&[Status::Consulting])?;
             may()?;
-            next.status = Status::InProcess;
-            next.resume_status = None;
+            let open = dossier.open_consultations();
+            let asked = match target {
+                Some(t) => open.iter().find(|c| c.target == t || c.target_agency == t),
+                None if open.len() == 1 => open.first(),
+                // Several open: the consulted officer answers for their own agency.
+                None => {
+                    let mine: Vec<&Consultation> = open
+                        .iter()
+                        .filter(|c| subject.agencies().contains(&c.target_agency.as_str()))
+                        .collect();
+                    match mine.as_slice() {
+                        [only] => Some(*only),
+                        _ => None,
+                    }
+                }
+            }
+            .ok_or_else(|| {
+                DomainError::required(
+                    "target",
+                    "đơn vị được xin ý kiến mà câu trả lời này trả lời",
+                )
+            })?;
+            crate::policy::authorize_reply(subject, dossier, &asked.target_agency)?;
+            if open.len() <= 1 {
+                next.status = Status::InProcess;
+                next.resume_status = None;
+            }
+            put("target", json!(asked.target));
+            put("target_agency", json!(asked.target_agency));
             put("answer", json!(answer));
         }
         Command::Transfer { agency, reason } => {
@@ -818,6 +944,92 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
     Ok(Decision {
         dossier: next,
         event,
+    })
+}
+
+/// Actions open at any step: waits, extensions, stops, the applicant's own actions,
+/// assignment, and consultations outside the drawn path (always lawful).
+const OPEN_AT_ANY_STEP: [ActionKind; 12] = [
+    ActionKind::Submit,
+    ActionKind::Receive,
+    ActionKind::RequestSupplement,
+    ActionKind::Supplement,
+    ActionKind::Refuse,
+    ActionKind::Assign,
+    ActionKind::Consult,
+    ActionKind::ConsultReply,
+    ActionKind::Withdraw,
+    ActionKind::Pause,
+    ActionKind::Resume,
+    ActionKind::Extend,
+];
+
+/// The dossier's process (the version it was received under) allows `cmd` at its
+/// current steps, and a transfer goes where the process sends it.
+fn follows_process(
+    dossier: &Dossier,
+    cmd: &Command,
+    ctx: &Ctx<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let action = cmd.kind();
+    let Some(saved) = dossier.process_id.and_then(|id| ctx.processes.get(id)) else {
+        return Ok(());
+    };
+    if matches!(action, ActionKind::Stop | ActionKind::Rate) {
+        return Ok(());
+    }
+    let walk = crate::process::walk(&saved.process, dossier, ctx.calendar, now)?;
+    if let Command::Transfer { agency, .. } = cmd {
+        let named: Vec<&str> = saved
+            .process
+            .def
+            .steps
+            .iter()
+            .zip(&walk.steps)
+            .filter(|(_, run)| {
+                matches!(
+                    run.state,
+                    crate::process::StepState::Waiting | crate::process::StepState::Active
+                )
+            })
+            .filter_map(|(s, _)| match (&s.kind, &s.agency) {
+                (crate::process::StepKind::Transfer, crate::process::Acting::Agency(a)) => {
+                    Some(a.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        if !named.is_empty() && !named.contains(&agency.as_str()) {
+            return Err(DomainError::invalid(
+                "agency",
+                format!(
+                    "Quy trình chuyển liên thông đến cơ quan {}",
+                    named.join(", ")
+                ),
+                format!("the process transfers to {}", named.join(", ")),
+            ));
+        }
+    }
+    if OPEN_AT_ANY_STEP.contains(&action) || walk.current.is_empty() {
+        return Ok(());
+    }
+    let steps = &saved.process.def.steps;
+    let current: Vec<&crate::process::StepDef> =
+        walk.current.iter().filter_map(|&i| steps.get(i)).collect();
+    if current
+        .iter()
+        .any(|s| s.allowed_outcomes().contains(&action))
+    {
+        return Ok(());
+    }
+    Err(DomainError::StepDoesNotAllow {
+        action: action.as_str(),
+        steps: current
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 

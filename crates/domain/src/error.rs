@@ -127,6 +127,14 @@ pub enum DomainError {
     /// Returning a late dossier needs an apology and a new date first.
     #[error("the dossier is late: record an apology with a new date (extend) before returning it")]
     ApologyRequired,
+    /// The dossier's process does not allow this action at its current step.
+    #[error("step(s) {steps} of the process do not allow {action}")]
+    StepDoesNotAllow {
+        /// The action asked.
+        action: &'static str,
+        /// Names of the current steps.
+        steps: String,
+    },
     /// A rating was already given.
     #[error("the dossier has already been rated")]
     AlreadyRated,
@@ -228,6 +236,7 @@ impl DomainError {
             Self::IllegalTransition { .. } => "transition_not_allowed",
             Self::NotAllowed { .. } => "forbidden",
             Self::ApologyRequired => "apology_required",
+            Self::StepDoesNotAllow { .. } => "step_outcome_not_allowed",
             Self::AlreadyRated => "already_rated",
             Self::NotYetReturned => "not_yet_returned",
             Self::AttachmentTooLarge { .. } => "attachment_too_large",
@@ -267,6 +276,7 @@ impl DomainError {
             Self::NotAllowed { .. } => ErrorKind::Forbidden,
             Self::IllegalTransition { .. }
             | Self::ApologyRequired
+            | Self::StepDoesNotAllow { .. }
             | Self::AlreadyRated
             | Self::NotYetReturned => ErrorKind::Conflict,
             Self::Deadline(DeadlineError::Calendar(_)) => ErrorKind::Invalid,
@@ -331,6 +341,10 @@ impl DomainError {
             ),
             Self::NotAllowed { reason, .. } => format!("Không được phép: {reason}"),
             Self::ApologyRequired => "Hồ sơ đã quá hạn: phải lập văn bản xin lỗi và hẹn lại ngày trả (gia hạn) trước khi trả kết quả".to_owned(),
+            Self::StepDoesNotAllow { action, steps } => format!(
+                "Quy trình không cho phép {} ở bước hiện tại ({steps})",
+                crate::status::ActionKind::label_vi_of(action)
+            ),
             Self::AlreadyRated => "Hồ sơ đã được đánh giá".to_owned(),
             Self::NotYetReturned => "Chỉ đánh giá được sau khi đã nhận kết quả".to_owned(),
             Self::AttachmentTooLarge { name, limit } => format!(

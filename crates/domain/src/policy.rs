@@ -227,20 +227,17 @@ fn who_may(kind: ActionKind, d: &Dossier) -> Who<'_> {
         ActionKind::Refuse if fresh => Who::Roles(vec![(RO, rec), (SP, h), (UL, h), (AL, h)]),
         ActionKind::Refuse => Who::Roles(at(&HANDLERS, h)),
         ActionKind::Assign if fresh => Who::Roles(vec![(RO, rec), (UL, h), (AL, h)]),
+        // Taking a dossier from one officer to give it to another is the leader's call.
+        ActionKind::Assign if d.assignee.is_some() => Who::Roles(at(&LEADERS, h)),
         ActionKind::Assign => Who::Roles(vec![(RO, h), (UL, h), (AL, h)]),
         ActionKind::Process | ActionKind::Consult => Who::Roles(at(&HANDLERS, h)),
         ActionKind::ConsultReply => {
-            // The handling agency records an answer received outside the system; the
+            // The handling agency records an answer received outside the system; each
             // consulted agency answers itself.
-            let consulted = d
-                .events
-                .iter()
-                .rev()
-                .find(|e| e.action == ActionKind::Consult)
-                .and_then(|e| e.data.get("target_agency").and_then(|v| v.as_str()))
-                .unwrap_or(h);
             let mut who = at(&HANDLERS, h);
-            who.extend(at(&HANDLERS, consulted));
+            for c in consulted_agencies(d) {
+                who.extend(at(&HANDLERS, c));
+            }
             Who::Roles(who)
         }
         ActionKind::Transfer if fresh => Who::Roles(vec![(RO, rec), (UL, h), (AL, h), (SP, h)]),
@@ -259,6 +256,26 @@ fn who_may(kind: ActionKind, d: &Dossier) -> Who<'_> {
         ActionKind::Rate => Who::ApplicantOnly(ConsentScope::Rate),
         ActionKind::Submit => Who::Roles(Vec::new()),
     }
+}
+
+/// Agencies asked for an opinion that have not answered yet.
+fn consulted_agencies(d: &Dossier) -> Vec<&str> {
+    d.open_consult_events()
+        .into_iter()
+        .filter_map(|e| e.data.get("target_agency").and_then(|v| v.as_str()))
+        .collect()
+}
+
+/// Whether `subject` may record the answer of the consultation of `consulted`: a
+/// handler of the dossier's agency, or of the agency asked.
+pub fn authorize_reply(
+    subject: &Subject,
+    d: &Dossier,
+    consulted: &str,
+) -> Result<Role, DomainError> {
+    let mut who = at(&HANDLERS, d.handling_agency.as_str());
+    who.extend(at(&HANDLERS, consulted));
+    require_any(subject, &who)
 }
 
 fn act(

@@ -5,6 +5,7 @@
 //! events), then layout (`engine`: the templates). Legal wording lives in
 //! `data/wording.toml` with validity dates, not in the templates.
 
+pub mod diagram;
 mod engine;
 mod error;
 pub mod forms;

@@ -144,6 +144,7 @@ impl World {
             catalog: &self.catalog,
             calendar: &self.calendar,
             rules: &self.rules,
+            processes: &motcua_domain::process::NO_PROCESSES,
             now,
         }
     }

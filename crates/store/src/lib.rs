@@ -13,6 +13,7 @@ mod drafts;
 pub mod error;
 mod identity;
 mod org;
+mod processes;
 mod retention;
 mod sql;
 mod writer;
@@ -34,6 +35,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin, TotpState};
 pub use org::OrgImport;
+pub use processes::ProcessRow;
 pub use retention::PurgeReport;
 
 use crate::sql::Conn;

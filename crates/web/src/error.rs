@@ -131,6 +131,12 @@ impl ApiError {
         )
     }
 
+    /// The same error with one more issue listed.
+    pub fn with_issue(mut self, issue: FieldIssue) -> Self {
+        self.issues.push(issue);
+        self
+    }
+
     /// The same error about `field`.
     pub fn on_field(mut self, field: &str) -> Self {
         self.field = Some(field.to_owned());

@@ -60,6 +60,14 @@ pub fn router(state: AppState) -> Router {
         .route("/procedures", get(api::procedures::search))
         .route("/procedures/{code}", get(api::procedures::get))
         .route(
+            "/procedures/{code}/process",
+            get(api::processes::get).post(api::processes::post),
+        )
+        .route(
+            "/procedures/{code}/process.svg",
+            get(api::processes::get_svg),
+        )
+        .route(
             "/dossiers",
             post(api::dossiers::create).get(api::dossiers::list),
         )
@@ -69,6 +77,7 @@ pub fn router(state: AppState) -> Router {
             post(api::dossiers::action),
         )
         .route("/dossiers/{code}/rating", post(api::dossiers::rating))
+        .route("/dossiers/{code}/steps", get(api::processes::steps))
         .route(
             "/dossiers/{code}/attachments",
             post(api::attachments::upload)

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use motcua_calendar::{DeadlineRules, WorkCalendar};
+use motcua_domain::process::{ProcessBook, SavedProcess};
 use motcua_domain::{Catalog, Ctx, Directory, Subject};
 use motcua_store::{Store, StoreError};
 
@@ -47,6 +48,8 @@ pub struct Parts {
     pub catalog: Arc<Catalog>,
     /// Working calendar.
     pub calendar: Arc<WorkCalendar>,
+    /// Internal processes, every saved version.
+    pub processes: Arc<ProcessBook>,
 }
 
 /// Statutory rules used only if the calendar lock is poisoned (a panic elsewhere).
@@ -76,6 +79,7 @@ struct Inner {
     directory: RwLock<Arc<Directory>>,
     catalog: RwLock<Arc<Catalog>>,
     calendar: RwLock<Arc<WorkCalendar>>,
+    processes: RwLock<Arc<ProcessBook>>,
     rules: DeadlineRules,
     clock: Arc<dyn Clock>,
     config: WebConfig,
@@ -135,6 +139,7 @@ impl AppState {
                 catalog: RwLock::new(Arc::new(catalog)),
                 calendar_base: (*calendar).clone(),
                 calendar: RwLock::new(calendar),
+                processes: RwLock::new(Arc::new(ProcessBook::default())),
                 rules,
                 clock,
                 config,
@@ -153,7 +158,44 @@ impl AppState {
             }),
         };
         state.reload_calendar().await?;
+        state.reload_processes().await?;
         Ok(state)
+    }
+
+    /// Rebuilds the process book from every saved version. A version that no longer
+    /// reads is skipped and logged (dossiers under it then follow the state machine
+    /// alone), never fatal.
+    pub async fn reload_processes(&self) -> Result<(), StoreError> {
+        let per_day = self.calendar().office_hours().minutes_per_day();
+        let mut saved = Vec::new();
+        for row in self.inner.store.load_processes().await? {
+            match row.def.compile(per_day) {
+                Ok(process) => saved.push(SavedProcess {
+                    id: row.id,
+                    process: Arc::new(process),
+                    saved_at: row.saved_at,
+                    saved_by: row.saved_by,
+                }),
+                Err(issues) => tracing::error!(
+                    id = row.id,
+                    problems = ?issues.iter().map(|i| &i.message).collect::<Vec<_>>(),
+                    "saved process skipped"
+                ),
+            }
+        }
+        if let Ok(mut p) = self.inner.processes.write() {
+            *p = Arc::new(ProcessBook::new(saved));
+        }
+        Ok(())
+    }
+
+    /// The process book.
+    pub fn processes(&self) -> Arc<ProcessBook> {
+        self.inner
+            .processes
+            .read()
+            .map(|p| Arc::clone(&p))
+            .unwrap_or_default()
     }
 
     /// Runs `f` on the login throttle (a poisoned lock is taken over: the counts are
@@ -260,6 +302,7 @@ impl AppState {
             directory: self.directory(),
             catalog: self.catalog(),
             calendar: self.calendar(),
+            processes: self.processes(),
         }
     }
 
@@ -282,6 +325,7 @@ impl AppState {
             catalog: &parts.catalog,
             calendar: &parts.calendar,
             rules: self.rules(),
+            processes: &parts.processes,
             now: self.now(),
         }
     }

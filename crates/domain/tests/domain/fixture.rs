@@ -192,6 +192,7 @@ pub struct World {
     pub catalog: Catalog,
     pub calendar: WorkCalendar,
     pub rules: DeadlineRules,
+    pub processes: motcua_domain::process::ProcessBook,
 }
 
 impl World {
@@ -201,6 +202,7 @@ impl World {
             catalog: catalog(),
             calendar: WorkCalendar::vietnam().unwrap(),
             rules: DeadlineRules::default(),
+            processes: Default::default(),
         }
     }
 
@@ -220,6 +222,7 @@ impl World {
             catalog: &self.catalog,
             calendar: &self.calendar,
             rules: &self.rules,
+            processes: &self.processes,
             now: at(now),
         }
     }

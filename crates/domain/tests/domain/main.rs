@@ -11,4 +11,5 @@
 mod fixture;
 mod lifecycle;
 mod matrix;
+mod process;
 mod rules;

@@ -43,7 +43,10 @@ fn actions() -> Vec<(&'static str, Value)> {
         ),
         ("supplement", json!({"note": "Đã bổ sung"})),
         ("refuse", json!({"reason": "Không đủ điều kiện"})),
-        ("assign", json!({"assignee": "specialist2"})),
+        (
+            "assign",
+            json!({"assignee": "specialist2", "note": "Điều chỉnh phân công"}),
+        ),
         ("process", json!({})),
         ("consult", json!({"target": B, "question": "Xác minh?"})),
         ("consult-reply", json!({"answer": "Đúng"})),

@@ -151,6 +151,7 @@ impl Rules {
             catalog: &self.catalog,
             calendar: &self.calendar,
             rules: &self.rules,
+            processes: &motcua_domain::process::NO_PROCESSES,
             now,
         };
         let req: SubmitRequest = serde_json::from_value(json!({
@@ -178,6 +179,7 @@ impl Rules {
             catalog: &self.catalog,
             calendar: &self.calendar,
             rules: &self.rules,
+            processes: &motcua_domain::process::NO_PROCESSES,
             now,
         };
         let kind = motcua_domain::dossier::parse_action(action).unwrap();

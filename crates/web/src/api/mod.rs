@@ -8,6 +8,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod export;
 pub mod procedures;
+pub mod processes;
 pub mod system;
 pub mod tokens;
 pub mod totp;

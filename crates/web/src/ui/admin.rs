@@ -61,6 +61,8 @@ pub struct ProcedureRow {
     code: String,
     name: String,
     versions: Vec<String>,
+    /// The process in force, in words ("" when none).
+    process: String,
 }
 
 #[derive(Template)]
@@ -85,6 +87,8 @@ async fn index_page(
     admin(ui)?;
     let directory = state.directory();
     let catalog = state.catalog();
+    let processes = state.processes();
+    let today = motcua_domain::dossier::local_day(state.now());
     let agency_name = |c: &str| {
         directory
             .agency(c)
@@ -147,6 +151,16 @@ async fn index_page(
                     .iter()
                     .map(|v| format!("{} ({})", v.valid_from.format("%d/%m/%Y"), v.time_limit))
                     .collect(),
+                process: processes
+                    .in_force(&p.code, today)
+                    .map(|s| {
+                        ui.tr.t1(
+                            "process-valid-from",
+                            "date",
+                            s.process.def.valid_from.format("%d/%m/%Y"),
+                        )
+                    })
+                    .unwrap_or_default(),
             })
             .collect(),
         admin_units: directory

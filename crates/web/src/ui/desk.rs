@@ -293,6 +293,111 @@ struct DossierPage<'a> {
     agencies: Vec<(String, String)>,
     documents: Vec<String>,
     papers: Vec<(String, String)>,
+    steps: Option<StepsSection>,
+}
+
+/// Where the dossier stands in its process: each step, and each agency's share.
+#[derive(Debug)]
+pub struct StepsSection {
+    procedure: String,
+    rows: Vec<StepRow>,
+    /// Agency, planned, used, verdict, late.
+    agencies: Vec<(String, String, String, String, bool)>,
+}
+
+/// One step of the walk.
+#[derive(Debug)]
+pub struct StepRow {
+    name: String,
+    who: String,
+    state: &'static str,
+    current: bool,
+    due: String,
+    ended: String,
+    verdict: String,
+    late: bool,
+}
+
+fn timeliness_key(t: motcua_calendar::Timeliness) -> &'static str {
+    match t {
+        motcua_calendar::Timeliness::Early => "timeliness-early",
+        motcua_calendar::Timeliness::OnTime => "timeliness-on-time",
+        motcua_calendar::Timeliness::Late => "timeliness-late",
+    }
+}
+
+fn steps_section(state: &AppState, ui: &Ui, d: &Dossier) -> Option<StepsSection> {
+    let (_, walk) = crate::api::processes::walk_of(state, d).ok()??;
+    let directory = state.directory();
+    let per_day = state.calendar().office_hours().minutes_per_day();
+    let agency_name = |code: &str| {
+        directory
+            .agency(code)
+            .map_or_else(|| code.to_owned(), |a| a.name.clone())
+    };
+    let person = |u: &str| {
+        directory
+            .officer(u)
+            .map_or_else(|| u.to_owned(), |o| o.full_name.clone())
+    };
+    let share = |m: i64| motcua_render::diagram::share_label(u64::try_from(m).unwrap_or(0), per_day);
+    let rows = walk
+        .steps
+        .iter()
+        .map(|r| {
+            let unit = r
+                .unit
+                .as_deref()
+                .and_then(|u| directory.unit(u))
+                .map(|u| format!(" — {}", u.name))
+                .unwrap_or_default();
+            let officer = r
+                .officer
+                .as_deref()
+                .map(|o| format!(" ({})", person(o)))
+                .unwrap_or_default();
+            StepRow {
+                name: r.name.clone(),
+                who: format!("{}{unit}{officer}", agency_name(&r.agency)),
+                state: r.state.label_vi(),
+                current: r.state == motcua_domain::process::StepState::Active,
+                due: r.due_at.map(when).unwrap_or_default(),
+                ended: r.ended_at.map(when).unwrap_or_default(),
+                verdict: match r.timeliness {
+                    Some(t) if r.late_minutes > 0 => format!(
+                        "{} ({})",
+                        ui.tr.t(timeliness_key(t)),
+                        share(r.late_minutes)
+                    ),
+                    Some(t) => ui.tr.t(timeliness_key(t)),
+                    None => String::new(),
+                },
+                late: r.is_late(),
+            }
+        })
+        .collect();
+    let agencies = walk
+        .agencies
+        .iter()
+        .map(|a| {
+            (
+                agency_name(&a.agency),
+                share(i64::try_from(a.planned_minutes).unwrap_or(0)),
+                share(a.used_minutes),
+                if a.on_time {
+                    ui.tr.t("steps-agency-on-time")
+                } else {
+                    ui.tr.t1("steps-agency-late", "late", share(a.late_minutes))
+                },
+                !a.on_time,
+            )
+        })
+        .collect();
+    Some(StepsSection {
+        procedure: d.procedure_code.clone(),
+        rows,
+        agencies,
+    })
 }
 
 /// A file on the dossier page.
@@ -403,14 +508,7 @@ async fn dossier_page(
         if let Some(t) = r.timeliness {
             deadline.push((
                 ui.tr.t("deadline-verdict"),
-                ui.tr.t(&format!(
-                    "timeliness-{}",
-                    match t {
-                        motcua_calendar::Timeliness::Early => "early",
-                        motcua_calendar::Timeliness::OnTime => "on-time",
-                        motcua_calendar::Timeliness::Late => "late",
-                    }
-                )),
+                ui.tr.t(timeliness_key(t)),
             ));
         }
         if r.paused_since.is_some() {
@@ -575,6 +673,7 @@ async fn dossier_page(
         agencies,
         documents,
         papers: crate::ui::papers(d, &ui.tr, &format!("/can-bo/ho-so/{}", d.code)),
+        steps: steps_section(state, ui, d),
     };
     let mut resp = render(ui, &page)?;
     *resp.status_mut() = status;

@@ -8,6 +8,7 @@ pub mod citizen;
 pub mod desk;
 pub mod forms;
 pub mod i18n;
+pub mod process_editor;
 pub mod public;
 pub mod session;
 
@@ -91,6 +92,10 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/don-vi", post(admin::save_unit))
         .route("/quan-tri/can-bo", post(admin::save_officer))
         .route("/quan-tri/thu-tuc", post(admin::import_catalog))
+        .route(
+            "/quan-tri/quy-trinh/{code}",
+            get(process_editor::show).post(process_editor::post),
+        )
         .route(
             "/quan-tri/ngay-nghi",
             get(admin::holidays).post(admin::save_holiday),

@@ -154,6 +154,64 @@ struct ProcedurePage<'a> {
     fees: Vec<String>,
     documents: Vec<String>,
     legal_basis: Vec<String>,
+    process: Option<ProcessSection>,
+}
+
+/// The internal process on the procedure page: the drawing and the steps in words.
+#[derive(Debug)]
+pub struct ProcessSection {
+    /// The diagram's address (the citizen's version for the public).
+    svg: String,
+    /// Officers see the lanes, roles and the definition's files.
+    officer: bool,
+    /// Administrators get the editor's link.
+    admin: bool,
+    valid_from: String,
+    total: String,
+    /// Step, who acts, time.
+    steps: Vec<(String, String, String)>,
+}
+
+fn process_section(state: &AppState, ui: &Ui, code: &str) -> Option<ProcessSection> {
+    let saved = state.processes().in_force(code, today(state))?.clone();
+    let per_day = state.calendar().office_hours().minutes_per_day();
+    let officer = ui.subject.as_ref().is_some_and(motcua_domain::Subject::is_officer);
+    let admin = ui
+        .subject
+        .as_ref()
+        .is_some_and(|s| s.has_role_anywhere(motcua_domain::Role::Admin));
+    let directory = state.directory();
+    let p = &saved.process;
+    let steps = p
+        .order
+        .iter()
+        .filter_map(|&i| p.def.steps.get(i).map(|s| (i, s)))
+        .map(|(i, s)| {
+            let who = if officer {
+                let role = s.role.map(motcua_domain::Role::label_vi).unwrap_or_default();
+                format!("{} — {role}", crate::api::processes::lane(s, &directory))
+            } else {
+                s.kind.label_vi().to_owned()
+            };
+            let minutes = p.minutes.get(i).copied().unwrap_or(0);
+            (
+                s.name.clone(),
+                who,
+                motcua_render::diagram::share_label(minutes, per_day),
+            )
+        })
+        .collect();
+    Some(ProcessSection {
+        svg: format!(
+            "/api/v1/procedures/{code}/process.svg{}",
+            if officer { "" } else { "?view=citizen" }
+        ),
+        officer,
+        admin,
+        valid_from: p.def.valid_from.format("%d/%m/%Y").to_string(),
+        total: motcua_render::diagram::share_label(p.total, per_day),
+        steps,
+    })
 }
 
 fn money(vnd: i64) -> String {
@@ -255,6 +313,7 @@ pub async fn procedure(
         fees,
         documents,
         legal_basis: v.legal_basis.clone(),
+        process: process_section(&state, &ui, &p.code),
     };
     render(&ui, &page)
 }

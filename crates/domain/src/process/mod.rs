@@ -8,8 +8,17 @@
 //! them. The shares must add up to the legal limit along the longest path, since
 //! parallel steps overlap in time.
 //!
-//! Not yet here (issue #8 continues): the engine that walks a dossier's events through
-//! the steps, per-agency blame, storage, the API, the editor and the diagrams.
+//! [`walk`] follows a dossier's events through the steps (current step, due times,
+//! blame per agency); [`assign`] picks the officer by rule; [`book`] holds every saved
+//! version so that a dossier keeps the one it was received under.
+
+pub mod assign;
+pub mod book;
+pub mod walk;
+
+pub use assign::AssignRule;
+pub use book::{NO_PROCESSES, ProcessBook, SavedProcess};
+pub use walk::{AgencyShare, StepRun, StepState, Walk, walk};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,9 +27,10 @@ use motcua_calendar::TimeLimit;
 use serde::{Deserialize, Serialize};
 
 use crate::org::Role;
+use crate::status::ActionKind;
 
 /// What a step does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Tiếp nhận: the receiving officer checks and receives.
@@ -37,6 +47,80 @@ pub enum StepKind {
     Approve,
     /// Trả kết quả: the result goes back to the applicant.
     Return,
+}
+
+impl StepKind {
+    /// Every kind, in the editor's order.
+    pub const ALL: [StepKind; 7] = [
+        StepKind::Receive,
+        StepKind::Process,
+        StepKind::Consult,
+        StepKind::Transfer,
+        StepKind::SubmitForApproval,
+        StepKind::Approve,
+        StepKind::Return,
+    ];
+
+    /// Snake-case name, as written in definitions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receive => "receive",
+            Self::Process => "process",
+            Self::Consult => "consult",
+            Self::Transfer => "transfer",
+            Self::SubmitForApproval => "submit_for_approval",
+            Self::Approve => "approve",
+            Self::Return => "return",
+        }
+    }
+
+    /// From its snake-case name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
+    /// Vietnamese name.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Receive => "Tiếp nhận",
+            Self::Process => "Thẩm định, xử lý",
+            Self::Consult => "Xin ý kiến",
+            Self::Transfer => "Liên thông",
+            Self::SubmitForApproval => "Trình ký",
+            Self::Approve => "Phê duyệt, ký",
+            Self::Return => "Trả kết quả",
+        }
+    }
+
+    /// What an officer may do while a step of this kind is current, when the
+    /// definition does not say (pauses, extensions and stops are always open).
+    pub fn default_outcomes(self) -> &'static [ActionKind] {
+        use ActionKind as A;
+        match self {
+            Self::Receive => &[
+                A::Receive,
+                A::Assign,
+                A::Process,
+                A::Transfer,
+                A::RequestSupplement,
+                A::Refuse,
+            ],
+            Self::Process => &[
+                A::Assign,
+                A::Process,
+                A::Consult,
+                A::Transfer,
+                A::RequestSupplement,
+                A::SubmitForApproval,
+                A::Refuse,
+            ],
+            Self::Consult => &[A::Consult, A::ConsultReply],
+            Self::Transfer => &[A::Assign, A::Process, A::Refuse, A::RequestSupplement],
+            Self::SubmitForApproval => &[A::SubmitForApproval, A::Approve, A::SendBack],
+            Self::Approve => &[A::Approve, A::SendBack, A::IssueResult],
+            Self::Return => &[A::IssueResult, A::ReturnResult],
+        }
+    }
 }
 
 /// Which agency acts at a step: written `receiving`, `handling` or an agency code.
@@ -64,7 +148,9 @@ pub struct StepDef {
     /// Which agency acts.
     #[serde(default = "handling")]
     pub agency: Acting,
-    /// The unit that acts (code), when the step belongs to one unit.
+    /// The unit that acts (code), when the step belongs to one unit. A code that
+    /// begins with a dot is relative to the acting agency: `.TP` is the justice unit
+    /// of whichever commune handles the dossier, so one process serves every commune.
     #[serde(default)]
     pub unit: Option<String>,
     /// The role that acts; a step without one is refused.
@@ -75,6 +161,37 @@ pub struct StepDef {
     /// The steps it waits for (none: it starts the process).
     #[serde(default)]
     pub after: Vec<String>,
+    /// How the officer is chosen when the dossier reaches the step.
+    #[serde(default, skip_serializing_if = "AssignRule::is_default")]
+    pub assign: AssignRule,
+    /// A named officer (username) who gets the dossier at this step, whatever the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<String>,
+    /// What an officer may do while it is current; empty: the kind's usual actions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<ActionKind>,
+}
+
+impl StepDef {
+    /// The unit's full code when `agency` acts (a relative `.TP` becomes `H79.50.01.TP`).
+    pub fn unit_at(&self, agency: &str) -> Option<String> {
+        self.unit.as_ref().map(|u| {
+            if u.starts_with('.') {
+                format!("{agency}{u}")
+            } else {
+                u.clone()
+            }
+        })
+    }
+
+    /// The actions allowed while this step is current.
+    pub fn allowed_outcomes(&self) -> &[ActionKind] {
+        if self.outcomes.is_empty() {
+            self.kind.default_outcomes()
+        } else {
+            &self.outcomes
+        }
+    }
 }
 
 fn handling() -> Acting {
@@ -187,10 +304,65 @@ impl ProcessDef {
     /// Checks everything and lists every problem: duplicate or unknown steps, a cycle,
     /// a step without a role or with an unknown unit, a share that does not read,
     /// no start or no return, and shares that do not add up to `limit` along the
-    /// longest path. `unit_known` says whether a unit code exists.
+    /// longest path. `unit_known` says whether a unit or agency code exists.
     pub fn check(
         self,
         limit: TimeLimit,
+        minutes_per_day: u32,
+        unit_known: &dyn Fn(&str) -> bool,
+    ) -> Result<Process, Vec<ProcessIssue>> {
+        self.check_with(Some(limit), minutes_per_day, unit_known)
+    }
+
+    /// Checks it for saving: against the legal limit of the procedure version in
+    /// force on `valid_from`, and the organisation's agencies and units (a relative
+    /// unit `.TP` must exist in at least one agency).
+    pub fn check_in(
+        self,
+        catalog: &crate::Catalog,
+        directory: &crate::Directory,
+        minutes_per_day: u32,
+    ) -> Result<Process, Vec<ProcessIssue>> {
+        let limit = match catalog.get(&self.procedure) {
+            None => {
+                return Err(vec![ProcessIssue::whole(
+                    "process_unknown_procedure",
+                    format!("Không có thủ tục mã {}", self.procedure),
+                )]);
+            }
+            Some(p) => match p.version_at(self.valid_from) {
+                Ok(v) => v.time_limit,
+                Err(_) => {
+                    return Err(vec![ProcessIssue::whole(
+                        "process_no_version",
+                        format!(
+                            "Thủ tục {} chưa có phiên bản hiệu lực ngày {}",
+                            self.procedure,
+                            self.valid_from.format("%d/%m/%Y")
+                        ),
+                    )]);
+                }
+            },
+        };
+        let known = |code: &str| {
+            if code.starts_with('.') {
+                directory.units.keys().any(|u| u.ends_with(code))
+            } else {
+                directory.units.contains_key(code) || directory.agencies.contains_key(code)
+            }
+        };
+        self.check(limit, minutes_per_day, &known)
+    }
+
+    /// A version saved earlier, checked only for its shape (units and the limit may
+    /// have changed since; the dossiers received under it keep it as it was).
+    pub fn compile(self, minutes_per_day: u32) -> Result<Process, Vec<ProcessIssue>> {
+        self.check_with(None, minutes_per_day, &|_| true)
+    }
+
+    fn check_with(
+        self,
+        limit: Option<TimeLimit>,
         minutes_per_day: u32,
         unit_known: &dyn Fn(&str) -> bool,
     ) -> Result<Process, Vec<ProcessIssue>> {
@@ -219,6 +391,25 @@ impl ProcessDef {
                     &s.id,
                     "process_step_without_role",
                     "chưa chọn vai trò thực hiện".to_owned(),
+                ));
+            }
+            if let Acting::Agency(a) = &s.agency
+                && !unit_known(a)
+            {
+                issues.push(ProcessIssue::at(
+                    &s.id,
+                    "process_unknown_agency",
+                    format!("không có cơ quan mã {a}"),
+                ));
+            }
+            if s.kind == StepKind::Consult
+                && s.unit.is_none()
+                && !matches!(s.agency, Acting::Agency(_))
+            {
+                issues.push(ProcessIssue::at(
+                    &s.id,
+                    "process_consult_without_target",
+                    "bước xin ý kiến phải ghi đơn vị hoặc cơ quan được hỏi".to_owned(),
                 ));
             }
             if let Some(u) = &s.unit
@@ -309,7 +500,17 @@ impl ProcessDef {
             .map(|(i, &e)| (e, i))
             .max()
             .unwrap_or((0, 0));
-        if let Some(limit_minutes) = limit.working_minutes(minutes_per_day)
+        if limit == Some(TimeLimit::Immediately) && total > u64::from(minutes_per_day) {
+            issues.push(ProcessIssue::whole(
+                "process_shares_mismatch",
+                format!(
+                    "Thủ tục giải quyết trong ngày nhưng tổng thời gian các bước là {}, quá một ngày làm việc ({})",
+                    hours(total),
+                    hours(u64::from(minutes_per_day))
+                ),
+            ));
+        }
+        if let Some(limit_minutes) = limit.and_then(|l| l.working_minutes(minutes_per_day))
             && total != limit_minutes
         {
             let mut path = vec![last];
@@ -552,6 +753,9 @@ steps:
                 role: Some(Role::Specialist),
                 share: format!("{hours}h"),
                 after,
+                assign: AssignRule::Unit,
+                officer: None,
+                outcomes: vec![],
             };
             let mut steps = vec![step("nhan".into(), StepKind::Receive, 2, vec![])];
             let mut ends = Vec::new();
