@@ -23,6 +23,26 @@ statuses = ["submitted","received","supplement_requested","supplemented","refuse
 actions = ["receive","request-supplement","supplement","refuse","assign","process","consult","consult-reply","transfer","submit-for-approval","approve","send-back","issue-result","return-result","withdraw","pause","resume","extend","stop"]
 
 schemas = {
+ "ProcessStepDefinition": {"type": "object", "required": ["id", "name", "kind", "share"], "properties": {
+   "id": S, "name": S, "kind": {"enum": ["receive", "process", "consult", "transfer", "submit_for_approval", "approve", "return"]},
+   "agency": {"type": "string", "description": "receiving, handling (default) or an agency code"},
+   "unit": {"type": "string", "description": "Unit code; `.TP` (leading dot) is that unit of the acting agency"},
+   "role": {"enum": ["receiving_officer", "specialist", "unit_leader", "agency_leader"]},
+   "share": {"type": "string", "description": "Working time: 4h, 2d, 30m, 1.5d"},
+   "after": arr(S), "assign": {"enum": ["unit", "least_loaded", "round_robin"]}, "officer": S,
+   "outcomes": {"type": "array", "items": S, "description": "Actions allowed while the step is current (default: the kind's usual ones)"}}},
+ "ProcessDefinition": {"type": "object", "required": ["procedure", "valid_from", "steps"], "properties": {
+   "procedure": S, "valid_from": {"type": "string", "format": "date"}, "steps": arr(ref("ProcessStepDefinition"))}},
+ "Process": {"type": "object", "properties": {
+   "id": {"type": "integer"}, "procedure": S, "valid_from": {"type": "string", "format": "date"}, "saved_at": {"type": "string", "format": "date-time"}, "saved_by": S,
+   "total_minutes": {"type": "integer"}, "total_label": S,
+   "steps": arr({"allOf": [ref("ProcessStepDefinition"), {"type": "object", "properties": {"kind_label": S, "lane": S, "role_label": S, "minutes": {"type": "integer"}, "share_label": S, "assign_label": S}}]})}},
+ "DossierSteps": {"type": "object", "properties": {
+   "process_id": {"type": "integer"}, "valid_from": {"type": "string", "format": "date"}, "current": arr(S),
+   "steps": arr({"type": "object", "properties": {"id": S, "name": S, "kind": S, "agency": S, "unit": opt(S), "role": opt(S), "share_minutes": {"type": "integer"},
+     "state": {"enum": ["waiting", "active", "done", "skipped"]}, "started_at": opt(S), "due_at": opt(S), "ended_at": opt(S), "officer": opt(S), "handed_by": opt(S),
+     "used_minutes": {"type": "integer"}, "late_minutes": {"type": "integer"}, "timeliness": opt({"enum": ["early", "on_time", "late"]})}}),
+   "agencies": arr({"type": "object", "properties": {"agency": S, "planned_minutes": {"type": "integer"}, "used_minutes": {"type": "integer"}, "steps": {"type": "integer"}, "late_steps": {"type": "integer"}, "late_minutes": {"type": "integer"}, "on_time": {"type": "boolean"}}})}},
  "Error": {"type": "object", "required": ["code","message","message_en"], "properties": {
    "code": {"type": "string", "description": "Stable snake_case code"},
    "message": {"type": "string", "description": "Vietnamese message"},
@@ -94,6 +114,19 @@ paths = {
    "responses": {"200": ok("Matches, best first", ref("ProcedureList")), "400": common["400"]}}},
  "/api/v1/procedures/{code}": {"get": {"summary": "A procedure's rules in force today", "operationId": "getProcedure", "tags": ["catalog"],
    "parameters": [{"name": "code", "in": "path", "required": True, "schema": S}], "responses": {"200": ok("Procedure", ref("Procedure")), "404": err("procedure_not_found")}}},
+ "/api/v1/procedures/{code}/process": {
+   "get": {"summary": "The procedure's internal process (quy trình nội bộ) in force: steps with kind, acting agency, unit, role, share of the time limit, predecessors, assignment rule and allowed actions", "operationId": "getProcess", "tags": ["processes"],
+     "parameters": [{"name": "code", "in": "path", "required": True, "schema": S}, {"name": "at", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The version in force that day (default today)"}, {"name": "format", "in": "query", "schema": {"enum": ["yaml", "json"]}, "description": "The definition itself as a file, for editing and importing elsewhere"}],
+     "responses": {"200": ok("The process", ref("Process")), "400": common["400"], "404": err("procedure_not_found, process_not_found")}},
+   "post": {"summary": "Save a new version (administrators): YAML, or JSON with content-type application/json. Checked against the procedure's time limit (shares along the longest path add up to it) and the organisation; refused with every problem named by its step (`errors[].field` = `steps.<id>`). Dossiers already received keep the version they were received under; audited.", "operationId": "saveProcess", "tags": ["processes"], "security": AUTH,
+     "parameters": [{"name": "code", "in": "path", "required": True, "schema": S}],
+     "requestBody": {"required": True, "content": {"application/yaml": {"schema": ref("ProcessDefinition")}, "application/json": {"schema": ref("ProcessDefinition")}}},
+     "responses": {"201": ok("Saved", ref("Process")), "400": err("process_unreadable"), "401": common["401"], "403": err("forbidden: administrators only"), "422": err("process_invalid (errors name each step: process_cycle, process_step_without_role, process_unknown_unit, process_unknown_agency, process_shares_mismatch, …), process_procedure_mismatch")}}},
+ "/api/v1/procedures/{code}/process.svg": {"get": {"summary": "The process drawn server-side: swimlanes per unit or agency, steps in columns, shares written in; `view=citizen` for the simple one without lanes and roles", "operationId": "getProcessDiagram", "tags": ["processes"],
+   "parameters": [{"name": "code", "in": "path", "required": True, "schema": S}, {"name": "at", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "view", "in": "query", "schema": {"enum": ["officer", "citizen"]}}],
+   "responses": {"200": {"description": "SVG", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}, "400": common["400"], "404": err("procedure_not_found, process_not_found")}}},
+ "/api/v1/dossiers/{code}/steps": {"get": {"summary": "Where the dossier stands in its process: each step's state, acting agency, unit and officer, start, due time and end, lateness; and each agency's share (planned, used, late) so that an inter-level dossier's delay counts against the agency that caused it", "operationId": "getDossierSteps", "tags": ["processes"], "security": AUTH, "parameters": [CODE],
+   "responses": {"200": ok("The walk", ref("DossierSteps")), "401": common["401"], "404": err("dossier_not_found, process_not_found (received before any process)")}}},
  "/api/v1/dossiers": {
    "post": {"summary": "File a dossier (online, at the counter, or assisted)", "operationId": "createDossier", "tags": ["dossiers"], "security": AUTH,
      "requestBody": {"required": True, "content": {"application/json": {"schema": ref("SubmitRequest")}}},

@@ -190,7 +190,7 @@ async function lighthouseScores(dossier) {
       ["citizen", { "my-dossiers": "/ho-so-cua-toi", "my-dossier": `/ho-so-cua-toi/${dossier}`, wizard: "/nop-ho-so/1.001193" }],
       ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan", account: "/tai-khoan" }],
       ["leader", { approvals: "/can-bo/phe-duyet" }],
-      ["admin", { admin: "/quan-tri" }],
+      ["admin", { admin: "/quan-tri", "process-editor": "/quan-tri/quy-trinh/1.013225" }],
     ];
     for (const [user, pages] of groups) {
       await ctx.clearCookies();
@@ -523,6 +523,41 @@ try {
     expect(list.status === 200, `the token reads the queue: ${list.status}`);
     const audit = await fetch(`${base}/api/v1/audit`, { headers: { Authorization: `Bearer ${token}` } });
     expect(audit.status === 403, `the token reads nothing outside its scope: ${audit.status}`);
+  });
+
+  await scenario("an administrator edits a process in the form editor; the diagram and the dossier's steps follow it", async () => {
+    const admin = await session("admin");
+    await admin.page.goto("/quan-tri/quy-trinh/1.001193");
+    await axe(admin.page, "process-editor");
+    await shoot(admin.page, "process-editor");
+    const diagram = admin.page.locator(".diagram img");
+    expect(await diagram.evaluate((img) => img.complete && img.naturalWidth > 300), "the diagram is drawn");
+    // Two more hours on the examination: over the one-day limit, refused, named.
+    const row = admin.page.locator("input[name=id_1]");
+    expect((await row.inputValue()) === "tham-dinh", `second row is the examination: ${await row.inputValue()}`);
+    await admin.page.fill("input[name=share_1]", "6h");
+    await Promise.all([admin.page.waitForLoadState("load"), admin.page.click("button[value=form]")]);
+    const summary = await admin.page.locator(".error-summary").textContent();
+    expect(summary.includes("vượt thời hạn") && summary.includes("tham-dinh"), `the mismatch is named with its path: ${summary}`);
+    await axe(admin.page, "process-editor-errors");
+    // Back to four hours, a new name for the step: saved as a new version.
+    await admin.page.fill("input[name=share_1]", "4h");
+    await admin.page.fill("input[name=name_1]", "Công chức tư pháp - hộ tịch thẩm định, ghi sổ");
+    await Promise.all([admin.page.waitForURL(/ok=saved/), admin.page.click("button[value=form]")]);
+    const svg = await (await admin.page.request.get("/api/v1/procedures/1.001193/process.svg")).text();
+    expect(svg.includes("thẩm định, ghi sổ"), "the diagram shows the new name");
+    // The public page shows the simple diagram and the steps in words.
+    const pub = await session(null);
+    await pub.page.goto("/thu-tuc/1.001193");
+    const table = await pub.page.locator("section[aria-labelledby=quy-trinh]").textContent();
+    expect(table.includes("thẩm định, ghi sổ") && table.includes("4 giờ"), `the steps are listed: ${table.replace(/\s+/g, " ").slice(0, 300)}`);
+    expect(await pub.page.locator("section[aria-labelledby=quy-trinh] img").evaluate((img) => img.complete && img.naturalWidth > 300 && img.src.includes("view=citizen")), "the citizen's diagram is drawn");
+    // An officer's dossier page shows where the dossier stands in its process.
+    const officer = await session("officer");
+    await officer.page.goto(`/can-bo/ho-so/${code}`);
+    const steps = await officer.page.locator("#steps-h").count();
+    expect(steps === 1, "the dossier page has the process steps");
+    await shoot(officer.page, "dossier-steps");
   });
 
   await scenario("Lighthouse accessibility of the main pages", async () => {

@@ -215,6 +215,7 @@ async fn render(budget: Duration) -> Result<(), CliError> {
         rules: &rules,
         lookup_base: "https://motcua.example.gov.vn/tra-cuu/",
         wording: &wording,
+        processes: &motcua_domain::process::NO_PROCESSES,
     };
     let start = Instant::now();
     let engine = motcua_render::Engine::new();

@@ -44,7 +44,7 @@ const COL_W: u32 = 210;
 const BOX_W: u32 = 180;
 const BOX_H: u32 = 92;
 const GAP_Y: u32 = 14;
-const HEAD_H: u32 = 54;
+const HEAD_H: u32 = 74;
 const PAD: u32 = 12;
 
 /// A share written for people: `4 giờ`, `1,5 ngày`, `30 phút`.
@@ -224,12 +224,30 @@ pub fn process_svg(process: &Process, labels: &DiagramLabels<'_>, mode: DiagramM
 <desc id="d">Các bước: {desc}. Tổng thời gian: {total}.</desc>
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#4a5568"/></marker></defs>
 <rect width="{width}" height="{height}" fill="#ffffff"/>
-<text x="{PAD}" y="22" font-size="15" font-weight="bold" fill="#1a202c">{title}</text>
-<text x="{PAD}" y="42" font-size="12" fill="#4a5568">Tổng thời gian theo quy trình: {total}</text>
 "##,
         title = esc(labels.title),
         desc = esc(&desc.join("; ")),
         total = esc(&total),
+    );
+    // The title wraps to the drawing's width (procedure names run long).
+    let title_lines = wrap(
+        labels.title,
+        (width.saturating_sub(2 * PAD) / 9).max(30) as usize,
+        2,
+    );
+    for (k, line) in title_lines.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            r##"<text x="{PAD}" y="{}" font-size="15" font-weight="bold" fill="#1a202c">{}</text>"##,
+            20 + k as u32 * 19,
+            esc(line)
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r##"<text x="{PAD}" y="{}" font-size="12" fill="#4a5568">Tổng thời gian theo quy trình: {}</text>"##,
+        24 + title_lines.len() as u32 * 19,
+        esc(&total)
     );
     if mode == DiagramMode::Officer {
         for (l, name) in lanes.iter().enumerate() {
@@ -300,7 +318,7 @@ pub fn process_svg(process: &Process, labels: &DiagramLabels<'_>, mode: DiagramM
             n + 1,
             esc(s.kind.label_vi())
         );
-        for (k, line) in wrap(&s.name, 27, 3).iter().enumerate() {
+        for (k, line) in wrap(&s.name, 25, 3).iter().enumerate() {
             let _ = writeln!(
                 svg,
                 r##"<text x="{}" y="{}" font-size="12" fill="#1a202c">{}</text>"##,

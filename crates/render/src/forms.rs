@@ -91,6 +91,8 @@ pub struct FormContext<'a> {
     pub lookup_base: &'a str,
     /// The form texts.
     pub wording: &'a Wording,
+    /// Internal processes: the control slip lists a dossier's steps when it follows one.
+    pub processes: &'a motcua_domain::process::ProcessBook,
 }
 
 fn not_applicable(form: Form, vi: String, en: &str) -> RenderError {
@@ -464,8 +466,13 @@ fn control_slip(ctx: &FormContext<'_>, d: &Dossier, t: &Texts) -> Result<Value, 
         }
     };
     let mut rows = Vec::new();
+    if let Some(saved) = d.process_id.and_then(|id| ctx.processes.get(id)) {
+        rows = process_rows(ctx, d, &saved.process, t);
+    }
     let mut prev: Option<&DossierEvent> = None;
-    for e in &d.events {
+    // Without a process, the handovers are read from the events.
+    let from_events = rows.is_empty();
+    for e in d.events.iter().filter(|_| from_events) {
         if let Some(p) = prev {
             let due = appointment_after(ctx, d, p)?;
             let verdict = match due {
@@ -511,6 +518,64 @@ fn control_slip(ctx: &FormContext<'_>, d: &Dossier, t: &Texts) -> Result<Value, 
         "due": d.due_at.or(due).map(time_vi_short),
         "rows": rows,
     }))
+}
+
+/// The control slip's rows from the process engine: one per step that began, handed
+/// from the officer who ended the step before to the one who acts, with the step's
+/// own due time and verdict (so a late step shows where the delay was).
+fn process_rows(
+    ctx: &FormContext<'_>,
+    d: &Dossier,
+    process: &motcua_domain::process::Process,
+    t: &Texts,
+) -> Vec<Value> {
+    use motcua_domain::process::StepState;
+    // As of the last thing that happened: the slip records what is done.
+    let as_of = d.events.last().map_or(d.submitted_at, |e| e.at);
+    // A walk that fails (a calendar without the year) leaves the slip to the events.
+    let Ok(walk) = motcua_domain::process::walk(process, d, ctx.calendar, as_of) else {
+        return Vec::new();
+    };
+    let person = |u: &str| officer_name(ctx.directory, u).unwrap_or_else(|| u.to_owned());
+    let mut rows = Vec::new();
+    for (n, r) in walk.steps.iter().enumerate() {
+        if !matches!(r.state, StepState::Active | StepState::Done) {
+            continue;
+        }
+        let place = match r.unit.as_deref().and_then(|u| ctx.directory.unit(u)) {
+            Some(u) => format!("{}, {}", u.name, agency_name(ctx.directory, &r.agency)),
+            None => agency_name(ctx.directory, &r.agency),
+        };
+        let to = match &r.officer {
+            Some(o) => format!("{} ({place})", person(o)),
+            None => place,
+        };
+        let verdict = match r.timeliness {
+            Some(motcua_calendar::Timeliness::Late) => t.get("late"),
+            Some(motcua_calendar::Timeliness::OnTime) => t.get("on_time"),
+            Some(motcua_calendar::Timeliness::Early) => t.get("early"),
+            None => String::new(),
+        };
+        let mut note = format!("B{}. {}", n + 1, r.name);
+        if let Some(due) = r.due_at {
+            note = format!("{note}; hạn {}", time_vi_short(due));
+        }
+        if r.late_minutes > 0 {
+            note = format!(
+                "{note}; trễ {} giờ {} phút",
+                r.late_minutes / 60,
+                r.late_minutes % 60
+            );
+        }
+        rows.push(json!({
+            "from": r.handed_by.as_deref().map(person).unwrap_or_default(),
+            "to": to,
+            "at": r.started_at.map(time_vi_short).unwrap_or_default(),
+            "verdict": verdict,
+            "note": note,
+        }));
+    }
+    rows
 }
 
 fn capitalise(s: &str) -> String {

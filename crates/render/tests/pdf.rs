@@ -200,6 +200,7 @@ impl World {
             rules: &self.rules,
             lookup_base: LOOKUP,
             wording: &self.wording,
+            processes: &motcua_domain::process::NO_PROCESSES,
         }
     }
 }

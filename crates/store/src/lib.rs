@@ -35,7 +35,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin, TotpState};
 pub use org::OrgImport;
-pub use processes::ProcessRow;
+pub use processes::{AssigneeLoad, ProcessRow};
 pub use retention::PurgeReport;
 
 use crate::sql::Conn;

@@ -90,4 +90,62 @@ impl Store {
             })
             .collect()
     }
+
+    /// Each officer's open dossiers at `agency` and when they last got one, for the
+    /// automatic assignment rules (an officer with none is simply not listed).
+    pub async fn assignee_loads(&self, agency: &str) -> Result<Vec<AssigneeLoad>, StoreError> {
+        let mut rc = self.read().await?;
+        let open = rc
+            .conn()
+            .all(
+                "SELECT assignee, COUNT(*) AS n FROM dossiers \
+                 WHERE handling_agency = $1 AND assignee IS NOT NULL \
+                 AND status NOT IN ('returned', 'refused', 'withdrawn', 'stopped') \
+                 GROUP BY assignee",
+                &args![agency],
+            )
+            .await?;
+        let last = rc
+            .conn()
+            .all(
+                "SELECT d.assignee AS assignee, MAX(e.at) AS last FROM dossier_events e \
+                 JOIN dossiers d ON d.code = e.dossier_code \
+                 WHERE e.action = 'assign' AND d.handling_agency = $1 AND d.assignee IS NOT NULL \
+                 GROUP BY d.assignee",
+                &args![agency],
+            )
+            .await?;
+        let mut loads: Vec<AssigneeLoad> = Vec::new();
+        for r in &open {
+            loads.push(AssigneeLoad {
+                username: r.text("assignee")?,
+                open: r.int("n")?,
+                last_assigned: None,
+            });
+        }
+        for r in &last {
+            let username = r.text("assignee")?;
+            let at = r.opt_time("last")?;
+            match loads.iter_mut().find(|l| l.username == username) {
+                Some(l) => l.last_assigned = at,
+                None => loads.push(AssigneeLoad {
+                    username,
+                    open: 0,
+                    last_assigned: at,
+                }),
+            }
+        }
+        Ok(loads)
+    }
+}
+
+/// One officer's load at an agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssigneeLoad {
+    /// Login name.
+    pub username: String,
+    /// Open dossiers assigned to them.
+    pub open: i64,
+    /// When they last got one.
+    pub last_assigned: Option<DateTime<Utc>>,
 }

@@ -578,3 +578,5 @@ process-editor-save = Save a new version
 process-editor-import = Import from YAML or JSON
 process-editor-yaml = The process (YAML or JSON)
 process-editor-save-yaml = Check and save
+process-editor-versions = Saved versions
+process-diagram-region = Process diagram (scroll sideways to see it all)

@@ -547,3 +547,5 @@ process-editor-save = Lưu phiên bản mới
 process-editor-import = Nhập từ YAML hoặc JSON
 process-editor-yaml = Nội dung quy trình (YAML hoặc JSON)
 process-editor-save-yaml = Kiểm tra và lưu
+process-editor-versions = Các phiên bản đã lưu
+process-diagram-region = Sơ đồ quy trình (cuộn ngang để xem hết)

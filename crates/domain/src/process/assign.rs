@@ -49,6 +49,78 @@ pub struct Candidate {
     pub last_assigned: Option<DateTime<Utc>>,
 }
 
+/// An assignment the system should make now: the dossier was just received, and the
+/// examination that follows has an automatic rule or a named officer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoAssign {
+    /// The examination step.
+    pub step: String,
+    /// Its rule.
+    pub rule: AssignRule,
+    /// The named officer, if the step has one.
+    pub officer: Option<String>,
+    /// The agency whose specialists are candidates.
+    pub agency: String,
+    /// Their unit, if the step names one.
+    pub unit: Option<String>,
+}
+
+/// The automatic assignment due for `dossier` (walked as `walk`), if any: it is
+/// received and nobody has it yet, and a receipt step now current is followed by an
+/// examination with an automatic rule or a named officer.
+pub fn pending(
+    process: &super::Process,
+    walk: &super::Walk,
+    dossier: &crate::Dossier,
+) -> Option<AutoAssign> {
+    if dossier.assignee.is_some() || dossier.status != crate::Status::Received {
+        return None;
+    }
+    let steps = &process.def.steps;
+    walk.current_steps()
+        .filter(|r| r.kind == super::StepKind::Receive)
+        .find_map(|r| {
+            steps.iter().enumerate().find_map(|(j, s)| {
+                let next = s.kind == super::StepKind::Process
+                    && s.after.contains(&r.id)
+                    && (s.assign.is_automatic() || s.officer.is_some());
+                next.then(|| {
+                    let agency = walk
+                        .steps
+                        .get(j)
+                        .map_or_else(|| dossier.handling_agency.clone(), |x| x.agency.clone());
+                    AutoAssign {
+                        step: s.id.clone(),
+                        rule: s.assign,
+                        officer: s.officer.clone(),
+                        unit: s.unit_at(&agency),
+                        agency,
+                    }
+                })
+            })
+        })
+}
+
+/// The specialists who may take an examination at `agency` (in `unit` when given).
+pub fn specialists<'d>(
+    directory: &'d crate::Directory,
+    agency: &str,
+    unit: Option<&str>,
+) -> Vec<&'d str> {
+    directory
+        .officers
+        .values()
+        .filter(|o| {
+            o.roles.iter().any(|r| {
+                r.role == crate::Role::Specialist
+                    && r.agency == agency
+                    && unit.is_none_or(|u| r.unit.as_deref() == Some(u))
+            })
+        })
+        .map(|o| o.username.as_str())
+        .collect()
+}
+
 /// The officer the rule picks, if there is anyone (`None` for [`AssignRule::Unit`]).
 /// Deterministic: ties go to who waited longest, then by username.
 pub fn choose(rule: AssignRule, candidates: &[Candidate]) -> Option<&str> {

@@ -16,7 +16,7 @@ pub mod assign;
 pub mod book;
 pub mod walk;
 
-pub use assign::AssignRule;
+pub use assign::{AssignRule, AutoAssign, Candidate};
 pub use book::{NO_PROCESSES, ProcessBook, SavedProcess};
 pub use walk::{AgencyShare, StepRun, StepState, Walk, walk};
 
@@ -41,9 +41,11 @@ pub enum StepKind {
     Consult,
     /// Chuyển liên thông: the dossier moves to another agency for its part.
     Transfer,
-    /// Trình ký: submitted to the leader.
+    /// Trình ký, phê duyệt: submitted to the leader, who decides (ends with the
+    /// approval).
     SubmitForApproval,
-    /// Phê duyệt, ký: the leader decides and signs.
+    /// Ký, phát hành: the signed result is numbered, sealed and issued (ends when the
+    /// result is issued).
     Approve,
     /// Trả kết quả: the result goes back to the applicant.
     Return,
@@ -86,8 +88,8 @@ impl StepKind {
             Self::Process => "Thẩm định, xử lý",
             Self::Consult => "Xin ý kiến",
             Self::Transfer => "Liên thông",
-            Self::SubmitForApproval => "Trình ký",
-            Self::Approve => "Phê duyệt, ký",
+            Self::SubmitForApproval => "Trình ký, phê duyệt",
+            Self::Approve => "Ký, phát hành kết quả",
             Self::Return => "Trả kết quả",
         }
     }
@@ -151,7 +153,7 @@ pub struct StepDef {
     /// The unit that acts (code), when the step belongs to one unit. A code that
     /// begins with a dot is relative to the acting agency: `.TP` is the justice unit
     /// of whichever commune handles the dossier, so one process serves every commune.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The role that acts; a step without one is refused.
     #[serde(default)]
@@ -159,7 +161,7 @@ pub struct StepDef {
     /// Its share of the limit: `4h`, `2d` (working days of the office hours), `30m`.
     pub share: String,
     /// The steps it waits for (none: it starts the process).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
     /// How the officer is chosen when the dossier reaches the step.
     #[serde(default, skip_serializing_if = "AssignRule::is_default")]

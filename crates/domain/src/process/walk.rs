@@ -357,15 +357,14 @@ impl Walker<'_> {
                     self.assignee = Some(a);
                 }
             }
-            ActionKind::Process => {
-                if self.assignee.is_none() {
-                    self.assignee = Some(e.actor.clone());
-                }
+            ActionKind::Process if self.assignee.is_none() => {
+                self.assignee = Some(e.actor.clone());
             }
-            ActionKind::RequestSupplement | ActionKind::Pause => {
-                if !self.waits.last().is_some_and(|w| w.1.is_none()) {
-                    self.waits.push((at, None));
-                }
+            // A new wait unless one is still open.
+            ActionKind::RequestSupplement | ActionKind::Pause
+                if self.waits.last().is_none_or(|w| w.1.is_some()) =>
+            {
+                self.waits.push((at, None));
             }
             ActionKind::Supplement | ActionKind::Resume => {
                 if let Some(w) = self.waits.last_mut()

@@ -50,6 +50,7 @@ where
             rules: &rules,
             lookup_base: &base,
             wording: &wording,
+            processes: &parts.processes,
         };
         work(&ctx, &engine)
     })

@@ -63,6 +63,7 @@ pub async fn create(
         .await?;
     metrics::counter!("motcua_dossiers_created_total", "channel" => saved.channel.as_str())
         .increment(1);
+    let saved = crate::api::processes::auto_assign(&state, &auth.subject, &meta, saved).await;
     Ok((StatusCode::CREATED, Json(view(&state, &saved).await?)))
 }
 
@@ -221,6 +222,7 @@ async fn act(
     let decision = motcua_domain::decide(&d, cmd, &state.ctx(&auth.subject, &parts))?;
     let saved = state.store().apply(decision, meta.request()).await?;
     metrics::counter!("motcua_dossier_actions_total", "action" => action.as_str()).increment(1);
+    let saved = crate::api::processes::auto_assign(state, &auth.subject, meta, saved).await;
     Ok(Json(view(state, &saved).await?))
 }
 

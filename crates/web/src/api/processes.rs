@@ -408,8 +408,11 @@ pub struct StepsView {
     agencies: Vec<AgencyShare>,
 }
 
-/// The walk of `d` now, when it follows a process.
-pub fn walk_of(state: &AppState, d: &motcua_domain::Dossier) -> ApiResult<Option<(i64, Walk)>> {
+/// The version `d` follows and its walk now, when it follows one.
+pub fn walk_of(
+    state: &AppState,
+    d: &motcua_domain::Dossier,
+) -> ApiResult<Option<(SavedProcess, Walk)>> {
     let Some(saved) = d
         .process_id
         .and_then(|id| state.processes().get(id).cloned())
@@ -417,7 +420,7 @@ pub fn walk_of(state: &AppState, d: &motcua_domain::Dossier) -> ApiResult<Option
         return Ok(None);
     };
     let walk = motcua_domain::process::walk(&saved.process, d, &state.calendar(), state.now())?;
-    Ok(Some((saved.id, walk)))
+    Ok(Some((saved, walk)))
 }
 
 /// `GET /api/v1/dossiers/{code}/steps`: where the dossier stands in its process.
@@ -427,7 +430,7 @@ pub async fn steps(
     Path(code): Path<String>,
 ) -> ApiResult<Json<StepsView>> {
     let d = crate::api::dossiers::visible(&state, &auth.subject, &code).await?;
-    let (id, walk) = walk_of(&state, &d)?.ok_or_else(|| {
+    let (saved, walk) = walk_of(&state, &d)?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "process_not_found",
@@ -435,15 +438,79 @@ pub async fn steps(
             "the dossier follows no process",
         )
     })?;
-    let valid_from = state
-        .processes()
-        .get(id)
-        .map_or(NaiveDate::MIN, |s| s.process.def.valid_from);
     Ok(Json(StepsView {
-        process_id: id,
-        valid_from,
+        process_id: saved.id,
+        valid_from: saved.process.def.valid_from,
         current: walk.current_steps().map(|s| s.id.clone()).collect(),
         steps: walk.steps,
         agencies: walk.agencies,
     }))
+}
+
+/// After an action: when the dossier was just received and its process has the
+/// system assign the examination, assign it (as the officer who received it, one
+/// more state change with its own audit entry). A failure here leaves the dossier
+/// received, as it was acknowledged, and is logged.
+pub async fn auto_assign(
+    state: &AppState,
+    subject: &motcua_domain::Subject,
+    meta: &Meta,
+    d: motcua_domain::Dossier,
+) -> motcua_domain::Dossier {
+    match try_auto_assign(state, subject, meta, &d).await {
+        Ok(Some(assigned)) => assigned,
+        Ok(None) => d,
+        Err(e) => {
+            tracing::warn!(dossier = %d.code, code = e.code(), "automatic assignment skipped");
+            d
+        }
+    }
+}
+
+async fn try_auto_assign(
+    state: &AppState,
+    subject: &motcua_domain::Subject,
+    meta: &Meta,
+    d: &motcua_domain::Dossier,
+) -> ApiResult<Option<motcua_domain::Dossier>> {
+    use motcua_domain::process::assign::{choose, pending, specialists};
+    let Some((saved, walk)) = walk_of(state, d)? else {
+        return Ok(None);
+    };
+    let Some(due) = pending(&saved.process, &walk, d) else {
+        return Ok(None);
+    };
+    let directory = state.directory();
+    let people = specialists(&directory, &due.agency, due.unit.as_deref());
+    let chosen = match &due.officer {
+        Some(named) if directory.officer(named).is_some() => Some(named.clone()),
+        _ => {
+            let loads = state.store().assignee_loads(&due.agency).await?;
+            let candidates: Vec<motcua_domain::process::Candidate> = people
+                .iter()
+                .map(|u| {
+                    let load = loads.iter().find(|l| l.username == *u);
+                    motcua_domain::process::Candidate {
+                        username: (*u).to_owned(),
+                        open: load.map_or(0, |l| u64::try_from(l.open).unwrap_or(0)),
+                        last_assigned: load.and_then(|l| l.last_assigned),
+                    }
+                })
+                .collect();
+            choose(due.rule, &candidates).map(str::to_owned)
+        }
+    };
+    let Some(assignee) = chosen else {
+        return Ok(None);
+    };
+    let cmd = motcua_domain::Command::parse(
+        motcua_domain::ActionKind::Assign,
+        &serde_json::json!({
+            "assignee": assignee,
+            "note": format!("Phân công tự động theo quy trình (bước “{}”: {})", due.step, due.rule.label_vi()),
+        }),
+    )?;
+    let parts = state.parts();
+    let decision = motcua_domain::decide(d, cmd, &state.ctx(subject, &parts))?;
+    Ok(Some(state.store().apply(decision, meta.request()).await?))
 }

@@ -340,7 +340,8 @@ fn steps_section(state: &AppState, ui: &Ui, d: &Dossier) -> Option<StepsSection>
             .officer(u)
             .map_or_else(|| u.to_owned(), |o| o.full_name.clone())
     };
-    let share = |m: i64| motcua_render::diagram::share_label(u64::try_from(m).unwrap_or(0), per_day);
+    let share =
+        |m: i64| motcua_render::diagram::share_label(u64::try_from(m).unwrap_or(0), per_day);
     let rows = walk
         .steps
         .iter()
@@ -364,11 +365,9 @@ fn steps_section(state: &AppState, ui: &Ui, d: &Dossier) -> Option<StepsSection>
                 due: r.due_at.map(when).unwrap_or_default(),
                 ended: r.ended_at.map(when).unwrap_or_default(),
                 verdict: match r.timeliness {
-                    Some(t) if r.late_minutes > 0 => format!(
-                        "{} ({})",
-                        ui.tr.t(timeliness_key(t)),
-                        share(r.late_minutes)
-                    ),
+                    Some(t) if r.late_minutes > 0 => {
+                        format!("{} ({})", ui.tr.t(timeliness_key(t)), share(r.late_minutes))
+                    }
                     Some(t) => ui.tr.t(timeliness_key(t)),
                     None => String::new(),
                 },
@@ -506,10 +505,7 @@ async fn dossier_page(
             ));
         }
         if let Some(t) = r.timeliness {
-            deadline.push((
-                ui.tr.t("deadline-verdict"),
-                ui.tr.t(timeliness_key(t)),
-            ));
+            deadline.push((ui.tr.t("deadline-verdict"), ui.tr.t(timeliness_key(t))));
         }
         if r.paused_since.is_some() {
             deadline.push((ui.tr.t("deadline-paused"), ui.tr.t("yes")));
@@ -756,11 +752,12 @@ pub async fn act(
     });
     match result {
         Ok(decision) => {
-            state
+            let saved = state
                 .store()
                 .apply(decision, meta.request())
                 .await
                 .map_err(|e| api_err(&ui, e))?;
+            crate::api::processes::auto_assign(&state, &subject, &meta, saved).await;
             Ok(see_other(&format!(
                 "/can-bo/ho-so/{}?ok={}",
                 d.code,
@@ -1317,11 +1314,17 @@ async fn counter_create(
     };
     let parts = state.parts();
     match motcua_domain::submit(req, &state.ctx(subject, &parts)) {
-        Ok(dossier) => Ok(Ok(state
-            .store()
-            .create_dossier(dossier, meta.request())
-            .await
-            .map_err(|e| api_err(ui, e))?)),
+        Ok(dossier) => {
+            let saved = state
+                .store()
+                .create_dossier(dossier, meta.request())
+                .await
+                .map_err(|e| api_err(ui, e))?;
+            Ok(Ok(crate::api::processes::auto_assign(
+                state, subject, meta, saved,
+            )
+            .await))
+        }
         Err(e) if !e.issues().is_empty() => {
             let errors = forms::issues_by_key(&e.issues());
             let mut resp = counter_page(state, ui, subject, code, posted, &errors, None)?;

@@ -87,6 +87,8 @@ struct EditorPage<'a> {
     invalid: bool,
     yaml: String,
     has_version: bool,
+    /// Every saved version, newest first, in words.
+    versions: Vec<String>,
     kinds: Vec<(&'static str, &'static str)>,
     roles: Vec<(&'static str, &'static str)>,
     assigns: Vec<(&'static str, &'static str)>,
@@ -150,6 +152,21 @@ fn page(
         name: p.name.clone(),
         limit,
         has_version: state.processes().in_force(code, today).is_some(),
+        versions: state
+            .processes()
+            .versions(code)
+            .iter()
+            .rev()
+            .map(|v| {
+                format!(
+                    "#{} — áp dụng từ {}, lưu bởi {} lúc {}",
+                    v.id,
+                    v.process.def.valid_from.format("%d/%m/%Y"),
+                    v.saved_by,
+                    crate::ui::when(v.saved_at)
+                )
+            })
+            .collect(),
         valid_from,
         invalid: !errors.is_empty() || rows.iter().any(|r| !r.errors.is_empty()),
         rows,
@@ -194,8 +211,9 @@ pub async fn show(
     let today = motcua_domain::dossier::local_day(state.now());
     let current = state.processes().in_force(&code, today).cloned();
     let (valid_from, rows, yaml) = match &current {
+        // A save is a new version; by default it applies from today.
         Some(saved) => (
-            saved.process.def.valid_from.to_string(),
+            today.to_string(),
             saved.process.def.steps.iter().map(Row::of).collect(),
             serde_yaml_ng::to_string(&saved.process.def).unwrap_or_default(),
         ),

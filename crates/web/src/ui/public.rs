@@ -175,7 +175,10 @@ pub struct ProcessSection {
 fn process_section(state: &AppState, ui: &Ui, code: &str) -> Option<ProcessSection> {
     let saved = state.processes().in_force(code, today(state))?.clone();
     let per_day = state.calendar().office_hours().minutes_per_day();
-    let officer = ui.subject.as_ref().is_some_and(motcua_domain::Subject::is_officer);
+    let officer = ui
+        .subject
+        .as_ref()
+        .is_some_and(motcua_domain::Subject::is_officer);
     let admin = ui
         .subject
         .as_ref()
@@ -188,7 +191,10 @@ fn process_section(state: &AppState, ui: &Ui, code: &str) -> Option<ProcessSecti
         .filter_map(|&i| p.def.steps.get(i).map(|s| (i, s)))
         .map(|(i, s)| {
             let who = if officer {
-                let role = s.role.map(motcua_domain::Role::label_vi).unwrap_or_default();
+                let role = s
+                    .role
+                    .map(motcua_domain::Role::label_vi)
+                    .unwrap_or_default();
                 format!("{} — {role}", crate::api::processes::lane(s, &directory))
             } else {
                 s.kind.label_vi().to_owned()

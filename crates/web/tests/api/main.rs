@@ -19,6 +19,7 @@ mod i18n;
 mod lifecycle;
 mod oidc;
 mod openapi;
+mod processes;
 mod throttle;
 mod tokens;
 mod totp;
