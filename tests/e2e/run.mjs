@@ -552,6 +552,17 @@ try {
     const table = await pub.page.locator("section[aria-labelledby=quy-trinh]").textContent();
     expect(table.includes("thẩm định, ghi sổ") && table.includes("4 giờ"), `the steps are listed: ${table.replace(/\s+/g, " ").slice(0, 300)}`);
     expect(await pub.page.locator("section[aria-labelledby=quy-trinh] img").evaluate((img) => img.complete && img.naturalWidth > 300 && img.src.includes("view=citizen")), "the citizen's diagram is drawn");
+    // The shipped diagrams as PNG, to look at (tests/e2e/output/diagrams/).
+    mkdirSync(path.join(out, "diagrams"), { recursive: true });
+    for (const [code, view] of [["2.000815", ""], ["1.001193", ""], ["1.000894", ""], ["1.001612", ""], ["1.013225", ""], ["1.013978", ""], ["1.013225", "citizen"]]) {
+      const res = await pub.page.goto(`/api/v1/procedures/${code}/process.svg${view ? "?view=" + view : ""}`);
+      expect(res.status() === 200 && res.headers()["content-type"].startsWith("image/svg+xml"), `diagram of ${code}`);
+      const box = await pub.page.locator("svg").boundingBox();
+      await pub.page.setViewportSize({ width: Math.ceil(box.width), height: Math.ceil(box.height) });
+      const file = path.join(out, "diagrams", `${code}${view ? "-" + view : ""}.png`);
+      await pub.page.screenshot({ path: file });
+      shots.push(file);
+    }
     // An officer's dossier page shows where the dossier stands in its process.
     const officer = await session("officer");
     await officer.page.goto(`/can-bo/ho-so/${code}`);

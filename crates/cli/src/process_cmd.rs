@@ -178,3 +178,80 @@ fn read(path: &Path) -> Result<String, CliError> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo organisation as the rules see it.
+    fn demo_directory() -> Directory {
+        let org = crate::demo::org("x");
+        let mut d = Directory::default();
+        for a in org.agencies {
+            d.agencies.insert(a.code.clone(), a);
+        }
+        for u in org.units {
+            d.units.insert(u.code.clone(), u);
+        }
+        for (a, _) in org.accounts {
+            d.officers.insert(a.username.clone(), a);
+        }
+        d
+    }
+
+    #[test]
+    fn every_demo_procedure_has_a_shipped_process_that_checks() {
+        let catalog = Catalog::new(crate::import::demo_catalog().unwrap());
+        let directory = demo_directory();
+        let defs = demo_processes().unwrap();
+        let codes: std::collections::BTreeSet<&str> =
+            defs.iter().map(|d| d.procedure.as_str()).collect();
+        assert_eq!(codes.len(), catalog.len(), "one process per procedure");
+        for def in defs.clone() {
+            let code = def.procedure.clone();
+            let p = def
+                .check_in(&catalog, &directory, 480)
+                .unwrap_or_else(|issues| panic!("{code}: {issues:?}"));
+            assert!(p.def.steps.len() >= 5, "{code}");
+        }
+        let find = |code: &str| defs.iter().find(|d| d.procedure == code).unwrap();
+        // Same day: the certification fits in half a day.
+        let cert = find("2.000815")
+            .clone()
+            .check_in(&catalog, &directory, 480)
+            .unwrap();
+        assert!(cert.total <= 240, "{}", cert.total);
+        // The construction permit consults two departments side by side.
+        let permit = find("1.013225");
+        let consults: Vec<String> = permit
+            .steps
+            .iter()
+            .filter(|s| s.kind == motcua_domain::process::StepKind::Consult)
+            .map(|s| s.after.join(","))
+            .collect();
+        assert_eq!(consults, ["tham-dinh", "tham-dinh"]);
+        // First land registration moves from the commune to the department.
+        assert!(
+            find("1.013978")
+                .steps
+                .iter()
+                .any(|s| s.kind == motcua_domain::process::StepKind::Transfer
+                    && String::from(s.agency.clone()) == crate::demo::DEPT)
+        );
+    }
+
+    #[test]
+    fn one_definition_or_a_list_reads() {
+        let one = "procedure: '1'\nvalid_from: 2026-01-01\nsteps: []\n";
+        assert_eq!(parse(one, "x").unwrap().len(), 1);
+        assert_eq!(
+            parse(&format!("- {}", one.replace('\n', "\n  ")), "x")
+                .unwrap()
+                .len(),
+            1
+        );
+        let e = parse("procedure: [", "tệp.yaml").unwrap_err();
+        assert_eq!(e.code(), "process_invalid");
+        assert!(e.message_vi().contains("tệp.yaml"), "{}", e.message_vi());
+    }
+}

@@ -37,6 +37,7 @@ struct World {
     calendar: WorkCalendar,
     rules: DeadlineRules,
     wording: Wording,
+    processes: motcua_domain::process::ProcessBook,
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -133,6 +134,7 @@ fn world() -> World {
         calendar: WorkCalendar::vietnam().unwrap(),
         rules: DeadlineRules::default(),
         wording: Wording::built_in().unwrap(),
+        processes: Default::default(),
     }
 }
 
@@ -144,7 +146,7 @@ impl World {
             catalog: &self.catalog,
             calendar: &self.calendar,
             rules: &self.rules,
-            processes: &motcua_domain::process::NO_PROCESSES,
+            processes: &self.processes,
             now,
         }
     }
@@ -200,7 +202,7 @@ impl World {
             rules: &self.rules,
             lookup_base: LOOKUP,
             wording: &self.wording,
-            processes: &motcua_domain::process::NO_PROCESSES,
+            processes: &self.processes,
         }
     }
 }
@@ -363,6 +365,74 @@ fn receipt_and_control_slip_of_a_counter_dossier() {
                 "Trước hạn",
                 "08:30 25/11/2026",
             ],
+        );
+    }
+}
+
+#[test]
+fn the_control_slip_lists_the_process_steps() {
+    let mut w = world();
+    let def = motcua_domain::process::ProcessDef::from_yaml(
+        r#"
+procedure: "1.001193"
+valid_from: 2025-07-01
+steps:
+  - {id: tiep-nhan, name: Tiếp nhận hồ sơ, kind: receive, agency: receiving, role: receiving_officer, share: 2h}
+  - {id: tham-dinh, name: Thẩm định hồ sơ, kind: process, role: specialist, share: 14h, after: [tiep-nhan]}
+  - {id: trinh-ky, name: Lãnh đạo ký, kind: submit_for_approval, role: agency_leader, share: 4h, after: [tham-dinh]}
+  - {id: phat-hanh, name: Phát hành kết quả, kind: approve, role: specialist, share: 2h, after: [trinh-ky]}
+  - {id: tra, name: Trả kết quả, kind: return, agency: receiving, role: receiving_officer, share: 2h, after: [phat-hanh]}
+"#,
+    )
+    .unwrap();
+    let process = def.check_in(&w.catalog, &w.directory, 480).unwrap();
+    w.processes =
+        motcua_domain::process::ProcessBook::new([motcua_domain::process::SavedProcess {
+            id: 7,
+            process: std::sync::Arc::new(process),
+            saved_at: at("2026-01-01 08:00"),
+            saved_by: "admin".into(),
+        }]);
+    let engine = Engine::new();
+    let d = w.counter("2026-11-24 09:30", 14);
+    assert_eq!(d.process_id, Some(7));
+    let d = w.act(
+        &d,
+        "officer",
+        "2026-11-24 10:00",
+        "assign",
+        json!({"assignee": "specialist"}),
+    );
+    let d = w.act(&d, "specialist", "2026-11-24 10:30", "process", json!({}));
+    // Fourteen working hours from 10:00 on the 24th end at 08:00 on the 26th: 16:00 is
+    // six and a half hours late.
+    let d = w.act(
+        &d,
+        "specialist",
+        "2026-11-26 16:00",
+        "submit-for-approval",
+        json!({}),
+    );
+    let r = render_form(&engine, Form::ControlSlip, &d, &w.form_ctx()).unwrap();
+    let url = format!("{LOOKUP}{}", d.code);
+    if let Some(text) = check_pdf("06-control-slip-process", &r.pdf, Some(&url)) {
+        has_all(
+            "control slip with a process",
+            &text,
+            &[
+                "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+                "B1. Tiếp nhận hồ sơ",
+                "B2. Thẩm định hồ sơ",
+                "hạn 08:00 26/11/2026",
+                "trễ 6 giờ 30 phút",
+                "Quá hạn",
+                "B3. Lãnh đạo ký",
+                "Lê Văn Hùng",
+            ],
+        );
+        assert!(
+            !text.contains("B4."),
+            "steps not begun are not listed: {text}"
         );
     }
 }

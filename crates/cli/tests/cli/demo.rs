@@ -41,6 +41,73 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
         );
     }
     let admin = login(&server.base, "admin").await;
+    // The shipped processes are seeded: drawn, and followed by the dossiers.
+    let svg = client
+        .get(format!(
+            "{}/api/v1/procedures/1.013225/process.svg",
+            server.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        svg.contains("Sở Xây dựng") && svg.contains("Sở Nông nghiệp"),
+        "{svg}"
+    );
+    let land: Value = client
+        .get(format!(
+            "{}/api/v1/dossiers?procedure=1.013978&status=returned",
+            server.base
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // (The demo's dossiers are seeded deterministically; some of these were returned.)
+    {
+        let d = land["items"]
+            .as_array()
+            .unwrap()
+            .first()
+            .expect("a returned land dossier");
+        let steps: Value = client
+            .get(format!(
+                "{}/api/v1/dossiers/{}/steps",
+                server.base,
+                d["code"].as_str().unwrap()
+            ))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let agencies: Vec<&str> = steps["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["agency"].as_str().unwrap())
+            .collect();
+        assert!(
+            agencies.contains(&"H79.10") && agencies.len() == 2,
+            "inter-level: {steps}"
+        );
+        assert!(
+            steps["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["state"] == "done"),
+            "{steps}"
+        );
+    }
     let mut first = std::collections::BTreeMap::new();
     for status in [
         "submitted",
@@ -284,4 +351,55 @@ fn render_papers_from_the_demo_database(
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
     let out = render(&["register", "--agency", "H79.50.01", "-o", "x.pdf"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("lỗi [invalid_period]"));
+}
+
+#[test]
+fn process_import_and_export() {
+    let dir = std::env::temp_dir().join(format!("motcua-proc-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("p.sqlite").display());
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/catalog.yaml");
+    ok(&["import", "catalog", catalog, "--database", &db]);
+    let good = "procedure: \"2.000815\"\nvalid_from: 2025-07-01\nsteps:\n\
+        - {id: nhan, name: Tiếp nhận, kind: receive, agency: receiving, role: receiving_officer, share: 30m}\n\
+        - {id: ky, name: Ký chứng thực, kind: submit_for_approval, role: agency_leader, share: 1h, after: [nhan]}\n\
+        - {id: tra, name: Trả kết quả, kind: return, agency: receiving, role: receiving_officer, share: 30m, after: [ky]}\n";
+    let file = dir.join("p.yaml");
+    std::fs::write(&file, good).unwrap();
+    let out = ok(&[
+        "process",
+        "import",
+        file.to_str().unwrap(),
+        "--database",
+        &db,
+    ]);
+    assert!(out.starts_with("Đã lưu 1 quy trình"), "{out}");
+    // Export reads back as what was imported.
+    let yaml = ok(&["process", "export", "2.000815", "--database", &db]);
+    let back: serde_json::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+    assert_eq!(back["steps"][1]["after"][0], "nhan", "{yaml}");
+    assert_eq!(back["steps"][2]["share"], "30m");
+    // Over a same-day limit, a cycle, no role: refused, each named; nothing saved.
+    let bad = good
+        .replace("share: 1h", "share: 9h")
+        .replace("role: agency_leader, ", "")
+        .replace("after: [nhan]", "after: [tra]");
+    std::fs::write(&file, bad).unwrap();
+    let e = fails(
+        &[
+            "process",
+            "import",
+            file.to_str().unwrap(),
+            "--database",
+            &db,
+        ],
+        "process_invalid",
+    );
+    assert!(e.contains("Bước “ky”: chưa chọn vai trò"), "{e}");
+    assert!(e.contains("vòng"), "{e}");
+    fails(
+        &["process", "export", "1.001193", "--database", &db],
+        "process_invalid",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1293,3 +1293,68 @@ async fn retention_removes_stale_drafts_sessions_and_tokens_and_nothing_else() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn process_versions_are_kept_and_loads_counted() {
+    on_each_backend(|b| async move {
+        seed(&b.store).await;
+        let def = |valid_from: &str, share: &str| {
+            motcua_domain::process::ProcessDef::from_yaml(&format!(
+                "procedure: \"1.001193\"\nvalid_from: {valid_from}\nsteps:\n  \
+                 - {{id: nhan, name: Tiếp nhận, kind: receive, agency: receiving, role: receiving_officer, share: {share}}}\n  \
+                 - {{id: tra, name: Trả kết quả, kind: return, agency: receiving, role: receiving_officer, share: 1h, after: [nhan]}}\n"
+            ))
+            .unwrap()
+        };
+        let v1 = def("2025-07-01", "2h");
+        let v2 = def("2026-10-10", "3h");
+        let id1 = b
+            .store
+            .save_process(&v1, "admin", at("2026-10-01 08:00"), RequestMeta::default())
+            .await
+            .unwrap();
+        let id2 = b
+            .store
+            .save_process(&v2, "admin", at("2026-10-02 08:00"), RequestMeta::default())
+            .await
+            .unwrap();
+        assert!(id2 > id1, "{}", b.name);
+        let rows = b.store.load_processes().await.unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].id, &rows[0].def), (id1, &v1), "{}: saved as written", b.name);
+        assert_eq!((rows[1].def.steps[0].share.as_str(), rows[1].saved_by.as_str()), ("3h", "admin"));
+        assert_eq!(rows[1].saved_at, at("2026-10-02 08:00"));
+        // Each save is audited.
+        let audit = b
+            .store
+            .audit_search(&AuditQuery {
+                action: Some("process.save".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 2, "{}", b.name);
+        assert_eq!(audit[0].target, "1.001193");
+
+        // Loads: the specialist holds one open dossier, assigned on the 8th.
+        let r = Rules::new();
+        let d = r.new_dossier("officer", at("2026-10-08 09:00"), A);
+        let d = b.store.create_dossier(d, RequestMeta::default()).await.unwrap();
+        let d = if d.status == Status::Submitted {
+            let dec = r.decide(&d, "officer", at("2026-10-08 09:05"), "receive", json!({}));
+            b.store.apply(dec, RequestMeta::default()).await.unwrap()
+        } else {
+            d
+        };
+        let dec = r.decide(&d, "officer", at("2026-10-08 09:10"), "assign", json!({"assignee": "specialist"}));
+        b.store.apply(dec, RequestMeta::default()).await.unwrap();
+        let loads = b.store.assignee_loads(A).await.unwrap();
+        assert_eq!(loads.len(), 1, "{}: {loads:?}", b.name);
+        assert_eq!((loads[0].username.as_str(), loads[0].open), ("specialist", 1));
+        assert_eq!(loads[0].last_assigned, Some(at("2026-10-08 09:10")));
+        assert!(b.store.assignee_loads(B).await.unwrap().is_empty());
+        b
+    })
+    .await;
+}
