@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::server::{free_port, login, start};
+use crate::server::{free_port, get_json, login, start};
 use crate::{fails, ok};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,18 +57,14 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
         svg.contains("Sở Xây dựng") && svg.contains("Sở Nông nghiệp"),
         "{svg}"
     );
-    let land: Value = client
-        .get(format!(
+    let land = get_json(
+        &format!(
             "{}/api/v1/dossiers?procedure=1.013978&status=returned",
             server.base
-        ))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ),
+        &admin,
+    )
+    .await;
     // (The demo's dossiers are seeded deterministically; some of these were returned.)
     {
         let d = land["items"]
@@ -76,19 +72,15 @@ async fn demo_serves_every_status_and_the_officer_sees_the_queue() {
             .unwrap()
             .first()
             .expect("a returned land dossier");
-        let steps: Value = client
-            .get(format!(
+        let steps = get_json(
+            &format!(
                 "{}/api/v1/dossiers/{}/steps",
                 server.base,
                 d["code"].as_str().unwrap()
-            ))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ),
+            &admin,
+        )
+        .await;
         let agencies: Vec<&str> = steps["agencies"]
             .as_array()
             .unwrap()

@@ -53,6 +53,19 @@ pub async fn start(args: &[&str], port: u16, data_dir: &std::path::Path) -> Serv
     panic!("server did not answer /healthz within 30 s");
 }
 
+/// `GET url` with a bearer token, as JSON.
+pub async fn get_json(url: &str, token: &str) -> serde_json::Value {
+    crate::http()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 pub async fn login(base: &str, user: &str) -> String {
     let v: serde_json::Value = crate::http()
         .post(format!("{base}/api/v1/auth/login"))

@@ -106,17 +106,28 @@ fn admin(ui: &Ui) -> UiResult<motcua_domain::Subject> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the editor shows in its fields (as saved, or as posted back after an error).
+struct Draft {
+    valid_from: String,
+    rows: Vec<Row>,
+    /// Problems of the whole process.
+    errors: Vec<String>,
+    yaml: String,
+}
+
 fn page(
     state: &AppState,
     ui: &Ui,
     code: &str,
-    valid_from: String,
-    rows: Vec<Row>,
-    errors: Vec<String>,
-    yaml: String,
+    draft: Draft,
     status: StatusCode,
 ) -> UiResult<Response> {
+    let Draft {
+        valid_from,
+        rows,
+        errors,
+        yaml,
+    } = draft;
     let catalog = state.catalog();
     let p = catalog.get(code).ok_or_else(|| UiError::not_found(ui))?;
     let today = motcua_domain::dossier::local_day(state.now());
@@ -223,10 +234,12 @@ pub async fn show(
         &state,
         &ui,
         &code,
-        valid_from,
-        rows,
-        Vec::new(),
-        yaml,
+        Draft {
+            valid_from,
+            rows,
+            errors: Vec::new(),
+            yaml,
+        },
         StatusCode::OK,
     )
 }
@@ -385,10 +398,12 @@ pub async fn post(
                 &state,
                 &ui,
                 &code,
-                valid_from,
-                rows,
-                vec![msg],
-                yaml,
+                Draft {
+                    valid_from,
+                    rows,
+                    errors: vec![msg],
+                    yaml,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
@@ -397,10 +412,12 @@ pub async fn post(
                 &state,
                 &ui,
                 &code,
-                valid_from,
-                rows,
-                errors,
-                yaml,
+                Draft {
+                    valid_from,
+                    rows,
+                    errors,
+                    yaml,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
@@ -423,10 +440,12 @@ pub async fn post(
                 &state,
                 &ui,
                 &code,
-                valid_from,
-                rows,
-                whole,
-                yaml,
+                Draft {
+                    valid_from,
+                    rows,
+                    errors: whole,
+                    yaml,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
