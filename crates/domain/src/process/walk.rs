@@ -180,6 +180,8 @@ struct Walker<'a> {
     waits: Vec<Wait>,
     /// Per step: the unit or agency asked, for consultations.
     asked: Vec<Option<String>>,
+    /// Per step: the answer date the asker set, which replaces the share's due time.
+    answer_by: Vec<Option<chrono::NaiveDate>>,
     handling: String,
     assignee: Option<String>,
     last_actor: Option<String>,
@@ -229,6 +231,7 @@ pub fn walk(
             .collect(),
         waits: Vec::new(),
         asked: vec![None; steps.len()],
+        answer_by: vec![None; steps.len()],
         handling: dossier.receiving_agency.clone(),
         assignee: None,
         last_actor: None,
@@ -433,6 +436,17 @@ impl Walker<'_> {
             .find(|&i| matches(i))
     }
 
+    /// Records whom a consultation asked, and by when if the asker said.
+    fn mark_asked(&mut self, i: usize, e: &crate::dossier::DossierEvent) {
+        let s = |k: &str| e.data.get(k).and_then(Value::as_str);
+        if let Some(slot) = self.asked.get_mut(i) {
+            *slot = s("target").map(str::to_owned);
+        }
+        if let Some(slot) = self.answer_by.get_mut(i) {
+            *slot = s("answer_by").and_then(|d| d.parse().ok());
+        }
+    }
+
     fn advance(&mut self, e: &crate::dossier::DossierEvent, dossier: &Dossier) {
         let at = e.at;
         let active: Vec<usize> = (0..self.runs.len())
@@ -442,13 +456,7 @@ impl Walker<'_> {
         match e.action {
             ActionKind::Consult => {
                 if let Some(i) = self.consult_step(e, StepState::Active, dossier) {
-                    if let Some(slot) = self.asked.get_mut(i) {
-                        *slot = e
-                            .data
-                            .get("target")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned);
-                    }
+                    self.mark_asked(i, e);
                 } else if let Some(i) = self.consult_step(e, StepState::Waiting, dossier) {
                     // Asking a consultation ends the examination before it.
                     for p in self.preds(i) {
@@ -456,13 +464,7 @@ impl Walker<'_> {
                             ended.push(p);
                         }
                     }
-                    if let Some(slot) = self.asked.get_mut(i) {
-                        *slot = e
-                            .data
-                            .get("target")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned);
-                    }
+                    self.mark_asked(i, e);
                 }
             }
             ActionKind::ConsultReply => {
@@ -543,9 +545,18 @@ impl Walker<'_> {
             let start = to_local(start);
             let end = r.ended_at.map_or(now_local, to_local).max(start);
             let share = r.share_minutes;
-            // The due time moves by every wait that began before it.
-            let mut due = self.calendar.add_working_minutes(start, share)?;
-            for &(a, b) in &self.waits {
+            // An answer date set with the question is the consultation's due time: the
+            // end of that working day. Otherwise the share, moved by every wait that
+            // began before it.
+            let asked_by = self.answer_by.get(i).copied().flatten();
+            let per_day = u64::from(self.calendar.office_hours().minutes_per_day());
+            let mut due = match asked_by {
+                Some(day) => self
+                    .calendar
+                    .add_working_minutes(day.and_time(chrono::NaiveTime::MIN), per_day)?,
+                None => self.calendar.add_working_minutes(start, share)?,
+            };
+            for &(a, b) in self.waits.iter().filter(|_| asked_by.is_none()) {
                 if a >= due || b.is_some_and(|b| b <= start) {
                     continue;
                 }

@@ -232,6 +232,48 @@ fn parallel_consultations_join_before_the_summary() {
 }
 
 #[test]
+fn an_answer_date_set_with_the_question_is_the_consultations_due_time() {
+    let w = world_with(&[(PARALLEL, 1)]);
+    let d = counter(&w, "2026-10-08 08:00");
+    let d = w.ok(
+        &d,
+        "officer",
+        "2026-10-08 08:30",
+        "assign",
+        json!({"assignee": "specialist"}),
+    );
+    let d = w.ok(&d, "specialist", "2026-10-08 09:00", "process", json!({}));
+    let d = w.ok(
+        &d,
+        "specialist",
+        "2026-10-08 14:00",
+        "consult",
+        json!({"target": "H79.50.02", "question": "Xác minh cư trú?"}),
+    );
+    // The department is given until the end of Friday 9 October (its share ends at 14:00).
+    let d = w.ok(
+        &d,
+        "specialist",
+        "2026-10-08 14:10",
+        "consult",
+        json!({"target": "H79.10", "question": "Ý kiến?", "answer_by": "2026-10-09"}),
+    );
+    let now = walked(&w, &d, "2026-10-08 14:10");
+    assert_eq!(local(step(&now, "y-kien-so").due_at), "2026-10-09 17:00");
+    assert_eq!(local(step(&now, "y-kien-b").due_at), "2026-10-09 08:30");
+    let d = w.ok(
+        &d,
+        "dept",
+        "2026-10-09 15:00",
+        "consult-reply",
+        json!({"target": "H79.10", "answer": "Thống nhất"}),
+    );
+    let now = walked(&w, &d, "2026-10-09 15:00");
+    assert_eq!(step(&now, "y-kien-so").timeliness, Some(Timeliness::OnTime));
+    assert!(now.agency(DEPT).unwrap().on_time);
+}
+
+#[test]
 fn a_reassigned_step_keeps_its_due_time() {
     let w = world_with(&[(PARALLEL, 1)]);
     let d = counter(&w, "2026-10-08 08:00");
