@@ -15,6 +15,8 @@
 //!   over.
 //! - When officers leave the drawn path (an event that closes no current step but a
 //!   later one), the steps passed over are marked skipped and count against nobody.
+//! - A draft sent back by the leader reopens the examination (its due time stays) and
+//!   the signature steps start again on the next submission.
 //! - A refused, withdrawn, stopped or returned dossier ends every step still open.
 //!
 //! A step is late when it ended (or, still open, now is) after its due time; the
@@ -472,6 +474,7 @@ impl Walker<'_> {
                     ended.push(i);
                 }
             }
+            ActionKind::SendBack => self.send_back(),
             action => {
                 ended.extend(
                     active
@@ -491,6 +494,51 @@ impl Walker<'_> {
         }
         self.last_actor = Some(e.actor.clone());
         self.activate_ready(at, dossier);
+    }
+
+    /// The leader sends the draft back: the signature steps wait again (they start
+    /// afresh on the next submission) and the examination before them runs on from
+    /// where it began, so the rework counts against the examination's due time.
+    fn send_back(&mut self) {
+        let signing: Vec<usize> = (0..self.runs.len())
+            .filter(|&i| {
+                self.state(i) == StepState::Active
+                    && self.runs.get(i).is_some_and(|r| {
+                        matches!(r.kind, StepKind::SubmitForApproval | StepKind::Approve)
+                    })
+            })
+            .collect();
+        let mut stack = signing.clone();
+        while let Some(i) = stack.pop() {
+            for p in self.preds(i) {
+                match self.runs.get_mut(p) {
+                    Some(r) if r.state == StepState::Done && r.kind == StepKind::Process => {
+                        r.state = StepState::Active;
+                        r.ended_at = None;
+                    }
+                    Some(r)
+                        if r.state == StepState::Done
+                            && matches!(
+                                r.kind,
+                                StepKind::SubmitForApproval | StepKind::Approve
+                            ) =>
+                    {
+                        r.state = StepState::Waiting;
+                        r.started_at = None;
+                        r.ended_at = None;
+                        stack.push(p);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for i in signing {
+            if let Some(r) = self.runs.get_mut(i) {
+                r.state = StepState::Waiting;
+                r.started_at = None;
+                r.handed_by = None;
+            }
+        }
     }
 
     /// An event that closes no current step but a later one: the steps up to that

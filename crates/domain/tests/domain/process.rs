@@ -274,6 +274,84 @@ fn an_answer_date_set_with_the_question_is_the_consultations_due_time() {
 }
 
 #[test]
+fn a_draft_sent_back_reopens_the_examination_not_the_leaders_step() {
+    const LINEAR: &str = r#"
+procedure: "1.001193"
+valid_from: 2025-07-01
+steps:
+  - {id: tiep-nhan, name: Tiếp nhận, kind: receive, agency: receiving, role: receiving_officer, share: 2h}
+  - {id: tham-dinh, name: Thẩm định, kind: process, unit: .TP, role: specialist, share: 14h, after: [tiep-nhan]}
+  - {id: trinh-ky, name: Trình ký, kind: submit_for_approval, role: agency_leader, share: 4h, after: [tham-dinh]}
+  - {id: phat-hanh, name: Phát hành, kind: approve, unit: .TP, role: specialist, share: 2h, after: [trinh-ky]}
+  - {id: tra, name: Trả kết quả, kind: return, agency: receiving, role: receiving_officer, share: 2h, after: [phat-hanh]}
+"#;
+    let w = world_with(&[(LINEAR, 1)]);
+    let d = counter(&w, "2026-10-08 08:00");
+    let d = w.ok(
+        &d,
+        "officer",
+        "2026-10-08 08:30",
+        "assign",
+        json!({"assignee": "specialist"}),
+    );
+    let d = w.ok(&d, "specialist", "2026-10-08 09:00", "process", json!({}));
+    let d = w.ok(
+        &d,
+        "specialist",
+        "2026-10-08 11:00",
+        "submit-for-approval",
+        json!({}),
+    );
+    let d = w.ok(
+        &d,
+        "leader",
+        "2026-10-08 14:00",
+        "send-back",
+        json!({"reason": "Sai họ tên"}),
+    );
+    let now = walked(&w, &d, "2026-10-08 14:00");
+    let exam = step(&now, "tham-dinh");
+    assert_eq!(
+        (exam.state, local(exam.started_at), local(exam.due_at)),
+        (
+            StepState::Active,
+            "2026-10-08 08:30".to_owned(),
+            "2026-10-09 16:00".to_owned()
+        )
+    );
+    assert_eq!(step(&now, "trinh-ky").state, StepState::Waiting);
+    // The rework runs half an hour past the examination's due time: the examination's
+    // delay. The leader's step starts again at the new submission and is on time.
+    let d = w.ok(
+        &d,
+        "specialist",
+        "2026-10-09 16:30",
+        "submit-for-approval",
+        json!({}),
+    );
+    let d = w.ok(&d, "leader", "2026-10-12 08:00", "approve", json!({}));
+    let now = walked(&w, &d, "2026-10-12 08:00");
+    let exam = step(&now, "tham-dinh");
+    assert_eq!((exam.state, exam.late_minutes), (StepState::Done, 30));
+    let sign = step(&now, "trinh-ky");
+    assert_eq!(
+        (
+            sign.state,
+            local(sign.started_at),
+            sign.late_minutes,
+            sign.officer.as_deref()
+        ),
+        (
+            StepState::Done,
+            "2026-10-09 16:30".to_owned(),
+            0,
+            Some("leader")
+        )
+    );
+    assert_eq!(step(&now, "phat-hanh").state, StepState::Active);
+}
+
+#[test]
 fn a_reassigned_step_keeps_its_due_time() {
     let w = world_with(&[(PARALLEL, 1)]);
     let d = counter(&w, "2026-10-08 08:00");
