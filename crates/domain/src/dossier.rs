@@ -976,7 +976,8 @@ fn follows_process(
     let Some(saved) = dossier.process_id.and_then(|id| ctx.processes.get(id)) else {
         return Ok(());
     };
-    if matches!(action, ActionKind::Stop | ActionKind::Rate) {
+    // Open at any step: no need to walk the dossier (a transfer is not among them).
+    if matches!(action, ActionKind::Stop | ActionKind::Rate) || OPEN_AT_ANY_STEP.contains(&action) {
         return Ok(());
     }
     let walk = crate::process::walk(&saved.process, dossier, ctx.calendar, now)?;
@@ -1011,7 +1012,7 @@ fn follows_process(
             ));
         }
     }
-    if OPEN_AT_ANY_STEP.contains(&action) || walk.current.is_empty() {
+    if walk.current.is_empty() {
         return Ok(());
     }
     let steps = &saved.process.def.steps;

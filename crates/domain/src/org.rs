@@ -255,6 +255,12 @@ impl Directory {
         self.agencies.get(code)
     }
 
+    /// A unit of some agency whose code ends with `suffix` (`.TP`): what a relative
+    /// unit in a process names.
+    pub fn relative_unit(&self, suffix: &str) -> Option<&OrgUnit> {
+        self.units.values().find(|u| u.code.ends_with(suffix))
+    }
+
     /// The unit, if known.
     pub fn unit(&self, code: &str) -> Option<&OrgUnit> {
         self.units.get(code)

@@ -166,7 +166,7 @@ impl AppState {
     /// reads is skipped and logged (dossiers under it then follow the state machine
     /// alone), never fatal.
     pub async fn reload_processes(&self) -> Result<(), StoreError> {
-        let per_day = self.calendar().office_hours().minutes_per_day();
+        let per_day = self.minutes_per_day();
         let mut saved = Vec::new();
         for row in self.inner.store.load_processes().await? {
             match row.def.compile(per_day) {
@@ -187,6 +187,11 @@ impl AppState {
             *p = Arc::new(ProcessBook::new(saved));
         }
         Ok(())
+    }
+
+    /// Working minutes in an office day (for shares written in days).
+    pub fn minutes_per_day(&self) -> u32 {
+        self.calendar().office_hours().minutes_per_day()
     }
 
     /// The process book.

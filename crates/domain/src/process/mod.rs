@@ -196,6 +196,17 @@ impl StepDef {
     }
 }
 
+impl Acting {
+    /// The agency's code, given the receiving agency and the one handling the dossier.
+    pub fn resolve(&self, receiving: &str, handling: &str) -> String {
+        match self {
+            Acting::Receiving => receiving.to_owned(),
+            Acting::Handling => handling.to_owned(),
+            Acting::Agency(code) => code.clone(),
+        }
+    }
+}
+
 fn handling() -> Acting {
     Acting::Handling
 }
@@ -348,7 +359,7 @@ impl ProcessDef {
         };
         let known = |code: &str| {
             if code.starts_with('.') {
-                directory.units.keys().any(|u| u.ends_with(code))
+                directory.relative_unit(code).is_some()
             } else {
                 directory.units.contains_key(code) || directory.agencies.contains_key(code)
             }

@@ -206,11 +206,9 @@ pub fn walk(
             .map(|(i, s)| {
                 // Until a step begins, its agency is the best guess: the one handling
                 // the dossier now (a later transfer may change it).
-                let agency = match &s.agency {
-                    Acting::Receiving => dossier.receiving_agency.clone(),
-                    Acting::Agency(code) => code.clone(),
-                    Acting::Handling => dossier.handling_agency.clone(),
-                };
+                let agency = s
+                    .agency
+                    .resolve(&dossier.receiving_agency, &dossier.handling_agency);
                 StepRun {
                     id: s.id.clone(),
                     name: s.name.clone(),
@@ -304,11 +302,10 @@ impl Walker<'_> {
     /// The agency acting at step `i` as things stand: the receiving one, the one
     /// handling the dossier now, or the one named.
     fn agency_of(&self, i: usize, dossier: &Dossier) -> String {
-        match self.process.def.steps.get(i).map(|s| &s.agency) {
-            Some(Acting::Receiving) => dossier.receiving_agency.clone(),
-            Some(Acting::Agency(code)) => code.clone(),
-            _ => self.handling.clone(),
-        }
+        self.process.def.steps.get(i).map_or_else(
+            || self.handling.clone(),
+            |s| s.agency.resolve(&dossier.receiving_agency, &self.handling),
+        )
     }
 
     /// Steps whose predecessors have all ended begin at `at`.

@@ -66,9 +66,7 @@ pub fn lane(step: &StepDef, directory: &Directory) -> String {
     if let Some(unit) = &step.unit {
         if unit.starts_with('.') {
             let name = directory
-                .units
-                .values()
-                .find(|u| u.code.ends_with(unit.as_str()))
+                .relative_unit(unit)
                 .map_or_else(|| unit.clone(), |u| u.name.clone());
             return match step.agency {
                 Acting::Receiving => format!("{name} (cơ quan tiếp nhận)"),
@@ -194,7 +192,7 @@ pub async fn get(
     };
     match q.format.as_deref() {
         None => {
-            let per_day = state.calendar().office_hours().minutes_per_day();
+            let per_day = state.minutes_per_day();
             Ok(Json(ProcessView::of(&saved, &state.directory(), per_day)).into_response())
         }
         Some("yaml") => {
@@ -242,7 +240,7 @@ pub fn svg(state: &AppState, process: &Process, mode: DiagramMode) -> String {
         &DiagramLabels {
             title: &title,
             lane: &lane,
-            minutes_per_day: state.calendar().office_hours().minutes_per_day(),
+            minutes_per_day: state.minutes_per_day(),
         },
         mode,
     )
@@ -329,31 +327,23 @@ pub fn parse_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<ProcessDef> {
     parsed.map_err(|issue| invalid(vec![issue]))
 }
 
-/// Checks `def` and saves it as a new version; answers the saved view.
+/// Checks `def` and saves it as a new version by `actor`, whom the caller (the API
+/// route, the editor page) has found to be an administrator before reading the body;
+/// answers the saved view.
 pub async fn save(
     state: &AppState,
-    auth_subject: &motcua_domain::Subject,
+    actor: &motcua_domain::Subject,
     def: ProcessDef,
     meta: &Meta,
 ) -> ApiResult<ProcessView> {
-    state.authorize(
-        auth_subject,
-        motcua_domain::policy::Action::Administer,
-        motcua_domain::policy::Resource::System,
-    )?;
-    let per_day = state.calendar().office_hours().minutes_per_day();
+    let per_day = state.minutes_per_day();
     let directory = state.directory();
     let process = def
         .check_in(&state.catalog(), &directory, per_day)
         .map_err(invalid)?;
     let id = state
         .store()
-        .save_process(
-            &process.def,
-            auth_subject.username(),
-            state.now(),
-            meta.request(),
-        )
+        .save_process(&process.def, actor.username(), state.now(), meta.request())
         .await?;
     state.reload_processes().await?;
     let saved = state

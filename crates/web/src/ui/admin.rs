@@ -16,7 +16,7 @@ use crate::state::AppState;
 use crate::ui::forms;
 use crate::ui::{Ui, UiError, UiResult, render, see_other};
 
-fn admin(ui: &Ui) -> UiResult<Subject> {
+pub(crate) fn admin(ui: &Ui) -> UiResult<Subject> {
     let s = ui.require_login()?;
     // No date matters to this rule: the policy's own clock-free answer.
     let any_day = chrono::NaiveDate::MIN;

@@ -329,7 +329,7 @@ fn timeliness_key(t: motcua_calendar::Timeliness) -> &'static str {
 fn steps_section(state: &AppState, ui: &Ui, d: &Dossier) -> Option<StepsSection> {
     let (_, walk) = crate::api::processes::walk_of(state, d).ok()??;
     let directory = state.directory();
-    let per_day = state.calendar().office_hours().minutes_per_day();
+    let per_day = state.minutes_per_day();
     let agency_name = |code: &str| {
         directory
             .agency(code)

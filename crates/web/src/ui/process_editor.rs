@@ -13,6 +13,7 @@ use motcua_domain::{ActionKind, Role};
 use crate::api::Meta;
 use crate::api::processes::{parse_body, save};
 use crate::state::AppState;
+use crate::ui::admin::admin;
 use crate::ui::{Ui, UiError, UiResult, forms, render, see_other};
 
 /// Blank rows offered under the steps.
@@ -95,15 +96,6 @@ struct EditorPage<'a> {
     /// Agency codes with names, and unit codes with names, for the lists.
     agencies: Vec<(String, String)>,
     units: Vec<(String, String)>,
-}
-
-fn admin(ui: &Ui) -> UiResult<motcua_domain::Subject> {
-    let s = ui.require_login()?;
-    if s.has_role_anywhere(Role::Admin) {
-        Ok(s.clone())
-    } else {
-        Err(UiError::forbidden(ui))
-    }
 }
 
 /// What the editor shows in its fields (as saved, or as posted back after an error).

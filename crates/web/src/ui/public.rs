@@ -174,7 +174,7 @@ pub struct ProcessSection {
 
 fn process_section(state: &AppState, ui: &Ui, code: &str) -> Option<ProcessSection> {
     let saved = state.processes().in_force(code, today(state))?.clone();
-    let per_day = state.calendar().office_hours().minutes_per_day();
+    let per_day = state.minutes_per_day();
     let officer = ui
         .subject
         .as_ref()
