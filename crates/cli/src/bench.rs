@@ -216,6 +216,7 @@ async fn render(budget: Duration) -> Result<(), CliError> {
         lookup_base: "https://motcua.example.gov.vn/tra-cuu/",
         wording: &wording,
         processes: &motcua_domain::process::NO_PROCESSES,
+        payments: &[],
     };
     let start = Instant::now();
     let engine = motcua_render::Engine::new();

@@ -72,6 +72,8 @@ pub enum Command {
         documents: Vec<ReceivedDocument>,
         /// Note.
         note: Option<String>,
+        /// What the fees are counted on (pages, copies) and any exemption granted.
+        fees: FeeInput,
     },
     /// Ask the applicant to complete the dossier (all missing items at once).
     RequestSupplement {
@@ -219,6 +221,28 @@ struct ReceiveBody {
     documents: Vec<ReceivedDocument>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    fees: FeeInput,
+}
+
+/// What an officer states at receipt for the fees: counted quantities (`trang` → 5)
+/// and the exemption the applicant qualifies for, by its id in the fee schedule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeInput {
+    /// Counted quantities by unit.
+    #[serde(default)]
+    pub quantities: std::collections::BTreeMap<String, u32>,
+    /// Exemption id.
+    #[serde(default)]
+    pub exemption: Option<String>,
+}
+
+impl FeeInput {
+    /// Whether nothing was stated.
+    pub fn is_empty(&self) -> bool {
+        self.quantities.is_empty() && self.exemption.is_none()
+    }
 }
 
 #[derive(Deserialize)]
@@ -362,6 +386,10 @@ impl Command {
                 Command::Receive {
                     documents: b.documents,
                     note: opt(b.note),
+                    fees: FeeInput {
+                        quantities: b.fees.quantities,
+                        exemption: opt(b.fees.exemption),
+                    },
                 }
             }
             ActionKind::RequestSupplement => {

@@ -554,7 +554,11 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
     follows_process(dossier, &cmd, ctx, now)?;
 
     match cmd {
-        Command::Receive { documents, note } => {
+        Command::Receive {
+            documents,
+            note,
+            fees,
+        } => {
             allowed(&[Status::Submitted, Status::Supplemented])?;
             if received {
                 return Err(illegal());
@@ -573,6 +577,9 @@ pub fn decide(dossier: &Dossier, cmd: Command, ctx: &Ctx<'_>) -> Result<Decision
                 );
             }
             put_opt(&mut put, "note", note);
+            if !fees.is_empty() {
+                put("fees", serde_json::to_value(fees).unwrap_or_default());
+            }
         }
         Command::RequestSupplement { items, reason } => {
             if received {

@@ -13,6 +13,7 @@ pub mod consent;
 pub mod deadline;
 pub mod dossier;
 pub mod error;
+pub mod fee;
 pub mod form;
 pub mod mask;
 pub mod oidc;

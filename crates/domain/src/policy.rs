@@ -32,6 +32,14 @@ pub enum Action {
     Administer,
     /// Export one's own dossiers and files.
     ExportOwnData,
+    /// Collect an agency's fees: record a payment at the counter (POS, transfer, cash),
+    /// set a variable fee, cancel an unpaid order.
+    CollectFees,
+    /// Refund a payment of an agency.
+    RefundFees,
+    /// See what an agency's accounts received and its unpaid orders; import its
+    /// statements and reconcile them.
+    ReadTakings,
 }
 
 /// What it is done to.
@@ -105,6 +113,27 @@ pub fn authorize(
                     "chỉ quản trị viên",
                     "administrators only",
                 ))
+            }
+        }
+        (Action::CollectFees, Resource::Agency(agency)) => require_role(
+            subject,
+            &[Role::ReceivingOfficer, Role::AgencyLeader],
+            agency,
+        )
+        .map(Grant::Role),
+        (Action::RefundFees, Resource::Agency(agency)) => {
+            require_role(subject, &[Role::AgencyLeader], agency).map(Grant::Role)
+        }
+        (Action::ReadTakings, Resource::Agency(agency)) => {
+            if subject.has_role_anywhere(Role::Admin) {
+                Ok(Grant::Role(Role::Admin))
+            } else {
+                require_role(
+                    subject,
+                    &[Role::ReceivingOfficer, Role::UnitLeader, Role::AgencyLeader],
+                    agency,
+                )
+                .map(Grant::Role)
             }
         }
         (Action::ExportOwnData, _) => match subject {

@@ -18,7 +18,7 @@ const FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSerif-BoldItalic.ttf"),
 ];
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
     ("common.typ", include_str!("../templates/common.typ")),
     ("receipt.typ", include_str!("../templates/receipt.typ")),
     (
@@ -36,6 +36,7 @@ const TEMPLATES: [(&str, &str); 8] = [
         include_str!("../templates/stop-notice.typ"),
     ),
     ("register.typ", include_str!("../templates/register.typ")),
+    ("e-receipt.typ", include_str!("../templates/e-receipt.typ")),
 ];
 
 /// A rendered PDF with the compiler's warnings (a missing font family is only a warning in

@@ -93,6 +93,9 @@ pub struct FormContext<'a> {
     pub wording: &'a Wording,
     /// Internal processes: the control slip lists a dossier's steps when it follows one.
     pub processes: &'a motcua_domain::process::ProcessBook,
+    /// Payment orders of the dossier, printed on the receipt slip ("Phí, lệ phí phải
+    /// nộp", each with its VietQR code); empty: the slip has no such section.
+    pub payments: &'a [crate::payment::SlipPayment],
 }
 
 fn not_applicable(form: Form, vi: String, en: &str) -> RenderError {
@@ -443,6 +446,7 @@ fn receipt(
         "due": due.map(|u| time_vi(t, u)),
         "collect_at": if online { t.get("collect_online") } else { agency.to_owned() },
         "register": t.fill("register_value", &[("book", &year), ("line", &line_number(d))]),
+        "payments": crate::payment::slip_data(ctx.payments)?,
         "signatures": [
             signature(t.get("submitter"), t.get("sign_hint"), Some(d.applicant.name.clone())),
             signature(t.get("receiver"), t.get("sign_hint"), actor),

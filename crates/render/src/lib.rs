@@ -1,5 +1,6 @@
 //! Documents people print or download: the one-stop forms of TT 03/2025/TT-VPCP as PDF
-//! (typst templates, fonts in the binary), and the dossier register as PDF and Excel.
+//! (typst templates, fonts in the binary), the dossier register as PDF and Excel, and the
+//! papers of fees (`payment`: the e-receipt, the reconciliation workbook).
 //!
 //! Pure data first (`forms`, `register`: what a paper says, from the dossier and its
 //! events), then layout (`engine`: the templates). Legal wording lives in
@@ -9,6 +10,7 @@ pub mod diagram;
 mod engine;
 mod error;
 pub mod forms;
+pub mod payment;
 pub mod qr;
 pub mod register;
 pub mod wording;
@@ -16,6 +18,10 @@ pub mod wording;
 pub use engine::{Engine, Rendered};
 pub use error::RenderError;
 pub use forms::{Form, FormContext};
+pub use payment::{
+    EReceipt, ReceiptAccount, ReceiptExemption, ReceiptLine, SlipPayment, amount_in_words_vi,
+    reconciliation_xlsx,
+};
 pub use register::{Register, RegisterRow};
 pub use wording::Wording;
 

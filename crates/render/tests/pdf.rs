@@ -203,6 +203,7 @@ impl World {
             lookup_base: LOOKUP,
             wording: &self.wording,
             processes: &self.processes,
+            payments: &[],
         }
     }
 }
@@ -366,6 +367,110 @@ fn receipt_and_control_slip_of_a_counter_dossier() {
                 "08:30 25/11/2026",
             ],
         );
+    }
+}
+
+/// Every QR code on every page, the pages rendered at `dpi`.
+fn qr_codes(name: &str, pdf: &[u8], dpi: u32) -> Vec<String> {
+    let dir = out_dir();
+    let file = dir.join(format!("{name}.pdf"));
+    std::fs::write(&file, pdf).unwrap();
+    let base = dir.join(format!("{name}-{dpi}dpi"));
+    let ppm = Cmd::new("pdftoppm")
+        .args(["-png", "-r", &dpi.to_string()])
+        .arg(&file)
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(ppm.status.success());
+    let prefix = format!("{name}-{dpi}dpi-");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".png"))
+        })
+        .collect();
+    pages.sort();
+    let mut found = Vec::new();
+    for page in pages {
+        let img = image::open(&page).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        found.extend(
+            prepared
+                .detect_grids()
+                .iter()
+                .filter_map(|g| g.decode().ok())
+                .map(|(_, s)| s),
+        );
+        std::fs::remove_file(page).unwrap();
+    }
+    found
+}
+
+#[test]
+fn the_receipt_lists_the_fees_to_pay_with_their_vietqr_code() {
+    let w = world();
+    let engine = Engine::new();
+    let d = w.counter("2026-11-24 09:30", 12);
+    let url = format!("{LOOKUP}{}", d.code);
+    let reference = motcua_pay::reference::make(197).unwrap();
+    let vietqr = motcua_pay::vietqr::Payload::for_account("970436", "0071001234567")
+        .with_amount(75_000)
+        .with_purpose(reference.clone())
+        .encode()
+        .unwrap();
+    let payments = [motcua_render::SlipPayment {
+        reference: reference.clone(),
+        agency_name: "Ủy ban nhân dân xã Bình Giã".into(),
+        account_holder: "UBND XA BINH GIA".into(),
+        account_number: "0071001234567".into(),
+        bank_label: "Vietcombank".into(),
+        amount: 75_000,
+        vietqr: vietqr.clone(),
+    }];
+    let ctx = FormContext {
+        payments: &payments,
+        ..w.form_ctx()
+    };
+
+    // The data carries the payload the QR code encodes.
+    let data = motcua_render::forms::form_data(Form::Receipt, &d, &ctx).unwrap();
+    let item = &data["payments"]["items"][0];
+    assert_eq!(item["vietqr"], vietqr.as_str());
+    assert_eq!(item["reference"], reference.as_str());
+    assert_eq!(item["amount"], "75.000 đồng");
+    let plain = motcua_render::forms::form_data(Form::Receipt, &d, &w.form_ctx()).unwrap();
+    assert!(plain["payments"].is_null());
+
+    let r = render_form(&engine, Form::Receipt, &d, &ctx).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    if let Some(text) = check_pdf("01-receipt-with-fees", &r.pdf, Some(&url)) {
+        has_all(
+            "receipt with fees",
+            &text,
+            &[
+                "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                "Phí, lệ phí phải nộp",
+                "Số tiền: 75.000 đồng",
+                "Chủ tài khoản: UBND XA BINH GIA",
+                "Số tài khoản: 0071001234567 - Vietcombank",
+                &format!("Nội dung chuyển khoản (ghi đúng mã): {reference}"),
+                "Quét mã VietQR",
+                "Trần Thị Thu",
+            ],
+        );
+        let codes = qr_codes("01-receipt-with-fees", &r.pdf, 200);
+        assert!(codes.contains(&url), "{codes:?}");
+        assert!(codes.contains(&vietqr), "{codes:?} lacks {vietqr}");
+    }
+
+    // Without payments the slip is the same as before: no section.
+    let plain = render_form(&engine, Form::Receipt, &d, &w.form_ctx()).unwrap();
+    if let Some(text) = check_pdf("01-receipt-no-fees", &plain.pdf, Some(&url)) {
+        assert!(!text.contains("Phí, lệ phí phải nộp"), "{text}");
     }
 }
 

@@ -247,7 +247,47 @@ async fn insert_event(conn: &mut Conn<'_>, code: &str, e: &DossierEvent) -> Resu
     Ok(())
 }
 
-async fn insert_outbox(
+/// A decision's writes inside a batch (shared with the writes that must join it, such
+/// as the payment orders made at receipt).
+pub(crate) async fn apply_in(
+    batch: &mut Batch,
+    decision: Decision,
+    meta: RequestMeta,
+) -> Result<Dossier, StoreError> {
+    let Decision { dossier: d, event } = decision;
+    let mut args = row_args(&d)?;
+    args.push(Arg::from(d.version - 1));
+    let changed = batch
+        .conn()
+        .exec(
+            "UPDATE dossiers SET code = $1, procedure_code = $2, status = $3, channel = $4, \
+             receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
+             owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
+             due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
+             doc = $19, timeliness = $20, is_open = $21, forwarded = $22, applicant_id = $23 WHERE code = $1 AND version = $24",
+            &args,
+        )
+        .await?;
+    if changed == 0 {
+        return Err(StoreError::Conflict {
+            what: format!("dossier {}", d.code),
+        });
+    }
+    insert_event(&mut batch.conn(), d.code.as_str(), &event).await?;
+    let payload = record(batch, &d, &event, &meta);
+    let topic = format!("dossier.{}", event.action.as_str());
+    insert_outbox(
+        &mut batch.conn(),
+        event.at,
+        &topic,
+        d.code.as_str(),
+        &payload,
+    )
+    .await?;
+    Ok(d)
+}
+
+pub(crate) async fn insert_outbox(
     conn: &mut Conn<'_>,
     at: DateTime<Utc>,
     topic: &str,
@@ -377,34 +417,7 @@ impl Store {
     ) -> Result<Dossier, StoreError> {
         let key = format!("dossier:{}", decision.dossier.code);
         self.writer()
-            .run_keyed(key, move |batch| {
-                Box::pin(async move {
-                    let Decision { dossier: d, event } = decision;
-                    let mut args = row_args(&d)?;
-                    args.push(Arg::from(d.version - 1));
-                    let changed = batch
-                        .conn()
-                        .exec(
-                            "UPDATE dossiers SET code = $1, procedure_code = $2, status = $3, channel = $4, \
-                             receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
-                             owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
-                             due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
-                             doc = $19, timeliness = $20, is_open = $21, forwarded = $22, applicant_id = $23 WHERE code = $1 AND version = $24",
-                            &args,
-                        )
-                        .await?;
-                    if changed == 0 {
-                        return Err(StoreError::Conflict {
-                            what: format!("dossier {}", d.code),
-                        });
-                    }
-                    insert_event(&mut batch.conn(), d.code.as_str(), &event).await?;
-                    let payload = record(batch, &d, &event, &meta);
-                    let topic = format!("dossier.{}", event.action.as_str());
-                    insert_outbox(&mut batch.conn(), event.at, &topic, d.code.as_str(), &payload).await?;
-                    Ok(d)
-                })
-            })
+            .run_keyed(key, move |batch| Box::pin(apply_in(batch, decision, meta)))
             .await
     }
 

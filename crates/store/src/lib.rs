@@ -13,9 +13,11 @@ mod drafts;
 pub mod error;
 mod identity;
 mod org;
+mod payments;
 mod processes;
 mod retention;
 mod sql;
+mod statements;
 mod writer;
 
 use std::path::PathBuf;
@@ -35,8 +37,12 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin, TotpState};
 pub use org::OrgImport;
+pub use payments::{
+    AccountTakings, CashlessCount, CreditRow, OrderUpdate, PayEvent, PayEventRow, vietnam_day,
+};
 pub use processes::{AssigneeLoad, ProcessRow};
 pub use retention::PurgeReport;
+pub use statements::StatementImport;
 
 use crate::sql::Conn;
 use crate::writer::Writer;

@@ -8,6 +8,8 @@ pub mod catalog_file;
 pub mod clock;
 pub mod error;
 pub mod oidc;
+pub mod payments;
+pub mod paysim;
 pub mod state;
 pub mod ui;
 pub mod view;
@@ -78,6 +80,31 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dossiers/{code}/rating", post(api::dossiers::rating))
         .route("/dossiers/{code}/steps", get(api::processes::steps))
+        .route("/dossiers/{code}/payments", get(api::payments::list))
+        .route("/dossiers/{code}/fees", post(api::payments::charge))
+        .route(
+            "/dossiers/{code}/payments/{reference}/checkout",
+            post(api::payments::checkout),
+        )
+        .route(
+            "/dossiers/{code}/payments/{reference}/credits",
+            post(api::payments::credit),
+        )
+        .route(
+            "/dossiers/{code}/payments/{reference}/cancel",
+            post(api::payments::cancel),
+        )
+        .route(
+            "/dossiers/{code}/payments/{reference}/refund",
+            post(api::payments::refund),
+        )
+        .route("/payments/gateways", get(api::payments::gateways))
+        .route("/fees", get(api::fees::get).put(api::fees::put))
+        .route("/statements", post(api::fees::import))
+        .route("/reconciliation", get(api::fees::report))
+        .route("/payments/expire", post(api::payments::expire))
+        .route("/payments/summary", get(api::payments::summary))
+        .route("/payments/{gateway}/ipn", get(api::payments::ipn))
         .route(
             "/dossiers/{code}/attachments",
             post(api::attachments::upload)
@@ -99,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found);
     Router::new()
         .merge(ui::routes())
+        .merge(paysim::routes(&state))
         .route("/healthz", get(api::system::healthz))
         .route("/metrics", get(api::system::metrics))
         .route("/api/openapi.json", get(api::system::openapi))
@@ -158,10 +186,25 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     api::system::prometheus();
-    axum::serve(
+    // Unpaid orders past their time are closed every five minutes.
+    let expiring = state.clone();
+    let expiry = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match payments::expire_due(&expiring).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "payment orders expired"),
+                Err(e) => tracing::warn!(error = %e, "payment expiry failed"),
+            }
+        }
+    });
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    expiry.abort();
+    served
 }

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub form_wording: Option<String>,
     /// Identity providers citizens (and, where allowed, officers) log in through.
     pub oidc: Vec<crate::oidc::OidcProvider>,
+    /// Payment gateways and the terms of payment orders.
+    pub payments: crate::payments::PaymentsConfig,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".to_owned(),
             form_wording: None,
             oidc: Vec::new(),
+            payments: crate::payments::PaymentsConfig::default(),
         }
     }
 }
@@ -96,6 +99,10 @@ struct Inner {
     logins: std::sync::Mutex<LoginThrottle>,
     /// Identity providers' metadata and the HTTP client that reads it.
     oidc: crate::oidc::OidcClients,
+    /// Fee schedules and collection accounts.
+    fees: RwLock<Arc<motcua_domain::fee::FeeBook>>,
+    /// The payment gateways citizens pay through, and their simulators.
+    gateways: crate::payments::Gateways,
 }
 
 /// Failed logins per account and per client address.
@@ -132,6 +139,8 @@ impl AppState {
             .map_err(|e| StoreError::Config {
                 detail: e.to_string(),
             })?;
+        let fees = store.load_fee_book().await?;
+        let gateways = crate::payments::Gateways::from_config(&config.payments, &config.public_url);
         let state = AppState {
             inner: Arc::new(Inner {
                 store,
@@ -147,6 +156,8 @@ impl AppState {
                 wording: Arc::new(wording),
                 popular: std::sync::Mutex::new(None),
                 oidc: crate::oidc::OidcClients::new(),
+                fees: RwLock::new(Arc::new(fees)),
+                gateways,
                 logins: std::sync::Mutex::new(LoginThrottle {
                     account: motcua_domain::throttle::Throttle::new(
                         motcua_domain::throttle::ThrottleRule::ACCOUNT,
@@ -187,6 +198,29 @@ impl AppState {
             *p = Arc::new(ProcessBook::new(saved));
         }
         Ok(())
+    }
+
+    /// The fee book.
+    pub fn fees(&self) -> Arc<motcua_domain::fee::FeeBook> {
+        self.inner
+            .fees
+            .read()
+            .map(|f| Arc::clone(&f))
+            .unwrap_or_default()
+    }
+
+    /// Reloads the fee book after a save.
+    pub async fn reload_fees(&self) -> Result<(), StoreError> {
+        let book = Arc::new(self.inner.store.load_fee_book().await?);
+        if let Ok(mut f) = self.inner.fees.write() {
+            *f = book;
+        }
+        Ok(())
+    }
+
+    /// The payment gateways.
+    pub fn gateways(&self) -> &crate::payments::Gateways {
+        &self.inner.gateways
     }
 
     /// Working minutes in an office day (for shares written in days).

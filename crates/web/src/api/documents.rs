@@ -51,6 +51,7 @@ where
             lookup_base: &base,
             wording: &wording,
             processes: &parts.processes,
+            payments: &[],
         };
         work(&ctx, &engine)
     })

@@ -63,6 +63,18 @@ pub async fn create(
         .await?;
     metrics::counter!("motcua_dossiers_created_total", "channel" => saved.channel.as_str())
         .increment(1);
+    if let Err(e) = crate::payments::charge_filed(
+        &state,
+        &saved,
+        &motcua_domain::command::FeeInput::default(),
+        &meta,
+    )
+    .await
+    {
+        // Acknowledged already: fees the counter could not count wait for
+        // `POST /dossiers/{code}/fees`.
+        tracing::warn!(dossier = %saved.code, code = e.code(), "fees not charged at filing");
+    }
     let saved = crate::api::processes::auto_assign(&state, &auth.subject, &meta, saved).await;
     Ok((StatusCode::CREATED, Json(view(&state, &saved).await?)))
 }
@@ -220,7 +232,7 @@ async fn act(
     let parts = state.parts();
     let action = cmd.kind();
     let decision = motcua_domain::decide(&d, cmd, &state.ctx(&auth.subject, &parts))?;
-    let saved = state.store().apply(decision, meta.request()).await?;
+    let saved = crate::payments::apply_decision(state, decision, meta).await?;
     metrics::counter!("motcua_dossier_actions_total", "action" => action.as_str()).increment(1);
     let saved = crate::api::processes::auto_assign(state, &auth.subject, meta, saved).await;
     Ok(Json(view(state, &saved).await?))

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod documents;
 pub mod dossiers;
 pub mod export;
+pub mod fees;
+pub mod payments;
 pub mod procedures;
 pub mod processes;
 pub mod system;

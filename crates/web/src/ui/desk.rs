@@ -689,6 +689,23 @@ pub async fn dossier(
 }
 
 /// Turns an action's form post into the API's JSON body.
+/// The fee fields of a receipt form: `so_luong.{unit}` counts and `mien_giam`.
+fn fee_fields(posted: &[(String, String)]) -> Value {
+    let mut quantities = serde_json::Map::new();
+    for (k, v) in posted {
+        if let Some(unit) = k.strip_prefix("so_luong.")
+            && let Ok(n) = v.trim().parse::<u32>()
+        {
+            quantities.insert(unit.to_owned(), json!(n));
+        }
+    }
+    let exemption = forms::get(posted, "mien_giam").trim();
+    json!({
+        "quantities": quantities,
+        "exemption": (!exemption.is_empty()).then_some(exemption),
+    })
+}
+
 fn action_body(action: ActionKind, posted: &[(String, String)]) -> Value {
     let mut m = serde_json::Map::new();
     for key in [
@@ -729,6 +746,7 @@ fn action_body(action: ActionKind, posted: &[(String, String)]) -> Value {
         if !docs.is_empty() {
             m.insert("documents".into(), Value::Array(docs));
         }
+        m.insert("fees".into(), fee_fields(posted));
     }
     Value::Object(m)
 }
@@ -752,9 +770,7 @@ pub async fn act(
     });
     match result {
         Ok(decision) => {
-            let saved = state
-                .store()
-                .apply(decision, meta.request())
+            let saved = crate::payments::apply_decision(&state, decision, &meta)
                 .await
                 .map_err(|e| api_err(&ui, e))?;
             crate::api::processes::auto_assign(&state, &subject, &meta, saved).await;
@@ -1320,6 +1336,13 @@ async fn counter_create(
                 .create_dossier(dossier, meta.request())
                 .await
                 .map_err(|e| api_err(ui, e))?;
+            let fees: motcua_domain::command::FeeInput =
+                serde_json::from_value(fee_fields(posted)).unwrap_or_default();
+            if let Err(e) = crate::payments::charge_filed(state, &saved, &fees, meta).await {
+                // The dossier is received and acknowledged; the fees wait for the officer
+                // to count them on the dossier page.
+                tracing::warn!(dossier = %saved.code, code = e.code(), "fees not charged at the counter");
+            }
             Ok(Ok(crate::api::processes::auto_assign(
                 state, subject, meta, saved,
             )

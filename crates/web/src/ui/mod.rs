@@ -8,6 +8,7 @@ pub mod citizen;
 pub mod desk;
 pub mod forms;
 pub mod i18n;
+pub mod payments;
 pub mod process_editor;
 pub mod public;
 pub mod session;
@@ -59,6 +60,23 @@ pub fn routes() -> Router<AppState> {
         .route("/ho-so-cua-toi/{code}/bo-sung", post(citizen::supplement))
         .route("/ho-so-cua-toi/{code}/danh-gia", post(citizen::rate))
         .route("/ho-so-cua-toi/{code}/rut", post(citizen::withdraw))
+        .route("/ho-so-cua-toi/{code}/thanh-toan", get(payments::page))
+        .route(
+            "/ho-so-cua-toi/{code}/thanh-toan/{reference}",
+            post(payments::checkout),
+        )
+        .route(
+            "/ho-so-cua-toi/{code}/bien-lai/{file}",
+            get(payments::receipt_pdf),
+        )
+        .route("/thanh-toan/ket-qua/{gateway}", get(payments::back))
+        .route("/can-bo/thu-phi", get(payments::takings))
+        .route("/can-bo/thu-phi/sao-ke", post(payments::import))
+        .route(
+            "/can-bo/ho-so/{code}/thu-phi/{reference}",
+            post(payments::record),
+        )
+        .route("/can-bo/ho-so/{code}/tinh-phi", post(payments::charge))
         .route("/can-bo", get(desk::queue))
         .route("/can-bo/tiep-nhan", get(desk::counter_pick))
         .route(

@@ -19,6 +19,7 @@ mod i18n;
 mod lifecycle;
 mod oidc;
 mod openapi;
+mod payments;
 mod processes;
 mod throttle;
 mod tokens;
@@ -255,6 +256,12 @@ pub async fn spawn_app_with(
         ..WebConfig::default()
     };
     adjust(&mut config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    if config.payments.simulator {
+        // The simulators call back to this server: they need its real address.
+        config.public_url = format!("http://{addr}");
+    }
     let state = AppState::load(
         store.clone(),
         Arc::new(WorkCalendar::vietnam().unwrap()),
@@ -264,8 +271,6 @@ pub async fn spawn_app_with(
     )
     .await
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(motcua_web::serve(listener, state, async move {
         let _ = rx.await;
