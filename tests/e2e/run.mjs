@@ -188,7 +188,7 @@ async function lighthouseScores(dossier) {
     const groups = [
       [null, { home: "/", search: "/thu-tuc?q=dang+ky+khai+sinh", procedure: "/thu-tuc/1.001193", login: "/dang-nhap", lookup: `/tra-cuu/${dossier}` }],
       ["citizen", { "my-dossiers": "/ho-so-cua-toi", "my-dossier": `/ho-so-cua-toi/${dossier}`, wizard: "/nop-ho-so/1.001193" }],
-      ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan", account: "/tai-khoan" }],
+      ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan", account: "/tai-khoan", takings: "/can-bo/thu-phi", payments: `/ho-so-cua-toi/${dossier}/thanh-toan` }],
       ["leader", { approvals: "/can-bo/phe-duyet" }],
       ["admin", { admin: "/quan-tri", "process-editor": "/quan-tri/quy-trinh/1.013225" }],
     ];
@@ -569,6 +569,44 @@ try {
     const steps = await officer.page.locator("#steps-h").count();
     expect(steps === 1, "the dossier page has the process steps");
     await shoot(officer.page, "dossier-steps");
+  });
+
+  await scenario("fees: a VietQR code, online payment through the simulated gateway, the e-receipt, a bank statement reconciled", async () => {
+    const officer = await session("officer");
+    await officer.page.goto("/can-bo/thu-phi?from=2020-01-01&to=2030-12-31");
+    const rows = officer.page.locator("tr", { hasText: "Chờ thanh toán" });
+    expect((await rows.count()) >= 2, "the demo has unpaid orders");
+    const cells = async (i) => (await rows.nth(i).locator("td").allTextContents()).map((t) => t.trim());
+    const [code, reference] = await cells(0);
+    const [, reference2, , amount2] = await cells(1);
+    await officer.page.goto(`/ho-so-cua-toi/${code}/thanh-toan`);
+    const section = officer.page.locator(`section[id="${reference}"]`);
+    expect((await section.locator(".qr svg").count()) === 1, "the order shows its VietQR code");
+    await axe(officer.page, "payments");
+    await shoot(officer.page, "payments");
+    await Promise.all([officer.page.waitForURL(/mo-phong\/vnpay/), section.locator("button[value=vnpay]").click()]);
+    expect((await officer.page.locator("#reference").textContent()).trim() === reference, "the gateway shows our reference");
+    await shoot(officer.page, "gateway-simulator");
+    await Promise.all([officer.page.waitForURL(/thanh-toan\/ket-qua/), officer.page.click("button[value=pay]")]);
+    const status = await officer.page.locator("[data-status]").getAttribute("data-status");
+    expect(status === "paid", `the return page says ${status}`);
+    await axe(officer.page, "payment-return");
+    await officer.page.goto(`/ho-so-cua-toi/${code}/thanh-toan`);
+    expect((await section.getAttribute("data-status")) === "paid", "the order is paid");
+    const link = section.locator("a", { hasText: "biên lai" });
+    const res = await officer.page.request.get(await link.getAttribute("href"));
+    const body = await res.body();
+    expect(res.status() === 200 && body.subarray(0, 5).toString() === "%PDF-", "the e-receipt is a PDF");
+    // A bank statement with a transfer for the second order: matched and credited.
+    const amount = amount2.replace(/[^0-9]/g, "");
+    const csv = `date,account,bank_ref,amount,description\n${new Date().toISOString().slice(0, 10)},3511000101,E2E${Date.now()},${amount},CT ${reference2.toLowerCase()} thanh toan\n`;
+    await officer.page.goto("/can-bo/thu-phi");
+    await officer.page.setInputFiles("#file", { name: "sao-ke.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await Promise.all([officer.page.waitForLoadState("load"), officer.page.click("main form[enctype] button[type=submit]")]);
+    const note = await officer.page.locator("[role=status]").first().textContent();
+    expect(note.includes("cho 1 yêu cầu"), `statement imported: ${note}`);
+    await axe(officer.page, "takings");
+    await shoot(officer.page, "takings");
   });
 
   await scenario("Lighthouse accessibility of the main pages", async () => {

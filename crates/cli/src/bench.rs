@@ -20,6 +20,9 @@ pub enum BenchCommand {
     },
     /// Filing over HTTP against the real server, then public lookups at a fixed rate.
     Submit(crate::bench_submit::SubmitArgs),
+    /// Payment gateway notifications (IPN) per second, signatures checked, through the
+    /// real server; duplicates answered once; then checks every order was paid once.
+    Pay(crate::bench_pay::PayArgs),
     /// PDF receipts per second on one core, and the first render after start.
     Render {
         /// Seconds to run the measurement.
@@ -32,6 +35,7 @@ pub async fn run(command: BenchCommand) -> Result<(), CliError> {
     match command {
         BenchCommand::Calendar { seconds } => calendar(Duration::from_secs_f64(seconds.max(0.1))),
         BenchCommand::Submit(args) => crate::bench_submit::run(args).await,
+        BenchCommand::Pay(args) => crate::bench_pay::run(args).await,
         BenchCommand::Render { seconds } => render(Duration::from_secs_f64(seconds.max(0.5))).await,
     }
 }

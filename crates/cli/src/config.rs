@@ -36,6 +36,9 @@ pub struct FileConfig {
     /// How long drafts, sessions and dead tokens are kept (`[retention]`).
     #[serde(default)]
     pub retention: motcua_domain::retention::Retention,
+    /// Payment gateways and order terms (`[payments]`, `[[payments.gateways]]`).
+    #[serde(default)]
+    pub payments: Option<motcua_web::payments::PaymentsConfig>,
 }
 
 impl FileConfig {

@@ -591,6 +591,7 @@ struct World {
     calendar: Arc<WorkCalendar>,
     rules: DeadlineRules,
     processes: ProcessBook,
+    fees: motcua_domain::fee::FeeBook,
 }
 
 impl World {
@@ -767,6 +768,9 @@ async fn simulate(
     let mut d: Dossier = store
         .create_dossier(dossier, RequestMeta::default())
         .await?;
+    if d.received_at.is_some() {
+        charge_and_pay(&store, &world, &d, t, now, &mut rng).await?;
+    }
     // About one dossier in twelve is decided late; and the second round of "result
     // ready" dossiers always is, so the demo always has a late result waiting for an
     // apology before it can be returned.
@@ -818,7 +822,11 @@ async fn simulate(
             }
             Err(e) => return Err(e.into()),
         };
+        let received = decision.event.action == motcua_domain::ActionKind::Receive;
         d = store.apply(decision, RequestMeta::default()).await?;
+        if received {
+            charge_and_pay(&store, &world, &d, t, now, &mut rng).await?;
+        }
     }
     if d.status == motcua_domain::Status::Returned && d.owner.is_some() && rng.random_bool(0.7) {
         t += Duration::hours(rng.random_range(1..48));
@@ -832,6 +840,111 @@ async fn simulate(
             let dec = decide(&d, cmd, &world.ctx(&owner_subject, t))?;
             store.apply(dec, RequestMeta::default()).await?;
         }
+    }
+    Ok(())
+}
+
+/// Charges a dossier just received by the shipped fee book and, most of the time,
+/// pays it a few hours later the way people do: online dossiers through a gateway or
+/// a VietQR transfer, counter dossiers by card, transfer or (less and less) cash.
+async fn charge_and_pay(
+    store: &Store,
+    world: &World,
+    d: &Dossier,
+    t: DateTime<Utc>,
+    now: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> Result<(), CliError> {
+    use motcua_domain::fee::{Credit, PayMethod};
+    let mut input = motcua_domain::command::FeeInput::default();
+    for (unit, n) in [
+        ("trang", rng.random_range(1..12)),
+        ("bản", rng.random_range(1..4)),
+        ("trường hợp", 1),
+    ] {
+        input.quantities.insert(unit.to_owned(), n);
+    }
+    let day = motcua_domain::dossier::local_day(t);
+    let Some(schedule) = world.fees.schedule(&d.procedure_code, day) else {
+        return Ok(());
+    };
+    if rng.random_bool(0.05) {
+        input.exemption = schedule.exemptions.first().map(|e| e.id.clone());
+    }
+    let amounts: std::collections::BTreeMap<String, i64> = schedule
+        .lines
+        .iter()
+        .filter_map(|l| match l.rate {
+            motcua_domain::fee::Rate::Variable { min, .. } => Some((l.id.clone(), min)),
+            _ => None,
+        })
+        .collect();
+    let officer = staff(&d.receiving_agency).officer;
+    let Some(charging) =
+        motcua_domain::fee::charge_dossier(&world.fees, d, &input, &amounts, &[], officer, day)?
+    else {
+        return Ok(());
+    };
+    let orders = store
+        .create_orders(
+            d.code.as_str(),
+            charging.orders,
+            t,
+            t + Duration::days(30),
+            officer,
+            RequestMeta::default(),
+        )
+        .await?;
+    let online = matches!(d.channel, Channel::Online | Channel::Assisted);
+    for order in orders.into_iter().filter(|o| o.status.payable()) {
+        let at = t + Duration::minutes(rng.random_range(5..600));
+        if at > now || !rng.random_bool(0.85) {
+            continue;
+        }
+        let roll = rng.random_range(0..100);
+        let (method, provider) = match (online, roll) {
+            (true, 0..45) => (PayMethod::Gateway, "vnpay"),
+            (true, 45..70) => (PayMethod::Gateway, "paygov"),
+            (true, _) => (PayMethod::Transfer, "bank"),
+            (false, 0..50) => (PayMethod::Pos, "pos"),
+            (false, 50..80) => (PayMethod::Transfer, "bank"),
+            (false, _) => (PayMethod::Cash, "counter:cash"),
+        };
+        let credit = Credit {
+            method,
+            provider: provider.to_owned(),
+            provider_txn: format!("DEMO{}", order.id),
+            amount: order.balance(),
+            at,
+            recorded_by: if method == PayMethod::Gateway {
+                format!("gateway:{provider}")
+            } else {
+                officer.to_owned()
+            },
+        };
+        let change = order.credit(&credit)?;
+        store
+            .update_order(
+                motcua_store::OrderUpdate {
+                    order: change.order,
+                    credit: Some(credit),
+                    event: motcua_store::PayEvent {
+                        at,
+                        actor: "demo".to_owned(),
+                        source: if method == PayMethod::Gateway {
+                            "gateway"
+                        } else {
+                            "officer"
+                        }
+                        .to_owned(),
+                        action: "credit".to_owned(),
+                        payload_hash: None,
+                        detail: json!({ "method": method.as_str() }),
+                    },
+                },
+                RequestMeta::default(),
+            )
+            .await?;
     }
     Ok(())
 }
@@ -888,7 +1001,10 @@ pub async fn seed(
     let directory = store.load_directory().await?;
     let catalog = Catalog::new(procedures);
     let processes = seed_processes(store, &catalog, &directory, &calendar, now).await?;
+    let fees = crate::pay_cmd::demo_fees()?;
+    crate::pay_cmd::save_book(store, &fees, "demo", now).await?;
     let world = Arc::new(World {
+        fees,
         directory,
         catalog,
         calendar,

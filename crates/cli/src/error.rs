@@ -81,6 +81,9 @@ pub enum CliError {
     /// A paper could not be made.
     #[error(transparent)]
     Render(#[from] motcua_render::RenderError),
+    /// A fee or payment rule refused.
+    #[error(transparent)]
+    Fee(#[from] motcua_domain::fee::FeeError),
     /// A step shared with the HTTP layer refused (its code and message kept).
     #[error("{code}: {message}")]
     Web {
@@ -109,6 +112,7 @@ impl CliError {
             Self::Bench(_) => "bench_failed",
             Self::Render(e) => e.code(),
             Self::Web { code, .. } => code,
+            Self::Fee(e) => e.code(),
         }
     }
 
@@ -143,6 +147,7 @@ impl CliError {
             Self::Bench(detail) => format!("Đo hiệu năng thất bại: {detail}"),
             Self::Render(e) => e.message_vi(),
             Self::Web { message, .. } => message.clone(),
+            Self::Fee(e) => e.message_vi(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `motcua`: the one binary of Một Cửa.
 
 mod bench;
+mod bench_pay;
 mod bench_submit;
 mod calendar_cmd;
 mod config;
@@ -8,6 +9,7 @@ mod demo;
 mod error;
 mod import;
 mod logging;
+mod pay_cmd;
 mod process_cmd;
 mod render_cmd;
 mod serve;
@@ -68,6 +70,16 @@ enum Command {
         #[command(subcommand)]
         what: token_cmd::TokenCommand,
     },
+    /// Thanh toán không dùng tiền mặt (VietQR payloads).
+    Pay {
+        #[command(subcommand)]
+        what: pay_cmd::PayCommand,
+    },
+    /// Biểu phí, lệ phí và tài khoản thu (fee book: import, export).
+    Fees {
+        #[command(subcommand)]
+        what: pay_cmd::FeesCommand,
+    },
     /// Đo hiệu năng (benchmarks that print figures).
     Bench {
         #[command(subcommand)]
@@ -103,6 +115,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calendar(args) => calendar_cmd::run(args),
+        Command::Pay { what } => pay_cmd::run_pay(what).map(|()| ExitCode::SUCCESS),
         other => run_async(cli.db, other),
     };
     match result {
@@ -133,7 +146,8 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
             Command::Render(args) => render_cmd::run(db, args).await,
             Command::Token { what } => token_cmd::run(db, what).await,
             Command::Retention { dry_run, demo } => serve::retention(db, demo, dry_run).await,
-            Command::Calendar(_) => Ok(()),
+            Command::Fees { what } => pay_cmd::run_fees(db, what).await,
+            Command::Calendar(_) | Command::Pay { .. } => Ok(()),
         }
     })?;
     Ok(ExitCode::SUCCESS)

@@ -159,6 +159,12 @@ pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
     let mut config = WebConfig {
         form_wording: form_wording(&file)?,
         oidc: file.oidc.clone(),
+        // The demo pays through the gateways' simulators unless real ones are set.
+        payments: match (&file.payments, args.demo) {
+            (Some(p), _) => p.clone(),
+            (None, true) => motcua_web::payments::PaymentsConfig::demo(),
+            (None, false) => motcua_web::payments::PaymentsConfig::default(),
+        },
         ..WebConfig::default()
     };
     if let Some(mb) = file.max_attachment_mb {
