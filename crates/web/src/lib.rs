@@ -98,6 +98,10 @@ pub fn router(state: AppState) -> Router {
             "/dossiers/{code}/payments/{reference}/refund",
             post(api::payments::refund),
         )
+        .route(
+            "/dossiers/{code}/payments/{reference}/receipt.pdf",
+            get(api::payments::receipt),
+        )
         .route("/payments/gateways", get(api::payments::gateways))
         .route("/fees", get(api::fees::get).put(api::fees::put))
         .route("/statements", post(api::fees::import))

@@ -11,6 +11,7 @@
 mod calendar;
 mod crash;
 mod demo;
+mod pay;
 mod server;
 
 use std::io::Write;

@@ -35,7 +35,11 @@ fn lookup_base(state: &AppState) -> String {
 }
 
 /// Runs `work` with the forms' context on the blocking pool (rendering is CPU work).
-async fn rendering<T, F>(state: &AppState, work: F) -> ApiResult<T>
+async fn rendering<T, F>(
+    state: &AppState,
+    payments: Vec<motcua_render::payment::SlipPayment>,
+    work: F,
+) -> ApiResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&FormContext<'_>, &motcua_render::Engine) -> Result<T, RenderError> + Send + 'static,
@@ -51,7 +55,7 @@ where
             lookup_base: &base,
             wording: &wording,
             processes: &parts.processes,
-            payments: &[],
+            payments: &payments,
         };
         work(&ctx, &engine)
     })
@@ -62,10 +66,39 @@ where
 
 /// The PDF of `form` for `d` (who may see `d` is the caller's check).
 pub async fn form_pdf(state: &AppState, d: Dossier, form: Form) -> ApiResult<Vec<u8>> {
-    rendering(state, move |ctx, engine| {
+    // The receipt slip carries what is still to pay, with each order's VietQR code.
+    let payments = if form == Form::Receipt {
+        slip_payments(state, &d).await?
+    } else {
+        Vec::new()
+    };
+    rendering(state, payments, move |ctx, engine| {
         Ok(motcua_render::render_form(engine, form, &d, ctx)?.pdf)
     })
     .await
+}
+
+/// The dossier's orders still to pay, as the receipt slip prints them.
+async fn slip_payments(
+    state: &AppState,
+    d: &Dossier,
+) -> ApiResult<Vec<motcua_render::payment::SlipPayment>> {
+    let orders = state.store().orders_of(d.code.as_str()).await?;
+    Ok(orders
+        .iter()
+        .map(|o| crate::payments::OrderView::new(state, o))
+        .filter_map(|v| {
+            Some(motcua_render::payment::SlipPayment {
+                vietqr: v.vietqr?,
+                reference: v.reference,
+                agency_name: v.agency_name,
+                account_holder: v.account_holder.unwrap_or_default(),
+                account_number: v.account.unwrap_or_default(),
+                bank_label: v.bank_name.or(v.account_kind).unwrap_or_default(),
+                amount: v.balance,
+            })
+        })
+        .collect())
 }
 
 /// A file download answer; papers carry personal data, so nothing caches them.
@@ -210,7 +243,7 @@ pub async fn register_file(
         "so-theo-doi-{agency}-{from}-{to}.{}",
         if xlsx { "xlsx" } else { "pdf" }
     );
-    let bytes = rendering(state, move |ctx, engine| {
+    let bytes = rendering(state, Vec::new(), move |ctx, engine| {
         let register = motcua_render::Register::new(&agency, from, to, &dossiers, ctx)?;
         if xlsx {
             register.xlsx()

@@ -441,3 +441,14 @@ pub async fn expire(State(state): State<AppState>, auth: Auth) -> ApiResult<Json
     let expired = crate::payments::expire_due(&state).await?;
     Ok(Json(Expired { expired }))
 }
+
+/// `GET /api/v1/dossiers/{code}/payments/{reference}/receipt.pdf`: the e-receipt.
+pub async fn receipt(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((code, reference)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (d, order) = order_of_dossier(&state, &auth.subject, &code, &reference).await?;
+    let pdf = crate::payments::e_receipt_pdf(&state, &d, &order).await?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+}

@@ -298,6 +298,27 @@ async fn fees_split_by_account_and_paid_through_the_gateways() {
         assert_eq!(summary["takings"][0]["amount"], 50_000, "{summary}");
         assert_eq!(summary["cashless"][0]["rate"], 100.0, "{summary}");
 
+        // The e-receipt of the paid order; none for an order not paid yet.
+        let pdf = |path: String| {
+            let app = &app;
+            let officer = officer.clone();
+            async move {
+                let r = app
+                    .client
+                    .get(format!("{}{path}", app.base))
+                    .bearer_auth(&officer)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.bytes().await.unwrap())
+            }
+        };
+        let (s, body) = pdf(format!("/api/v1/dossiers/{code}/payments/{fee_ref}/receipt.pdf")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(&body[..5], b"%PDF-");
+        let (s, body) = pdf(format!("/api/v1/dossiers/{code}/documents/receipt.pdf")).await;
+        assert_eq!((s, &body[..5]), (StatusCode::OK, &b"%PDF-"[..]));
+
         // A paid order cannot be checked out again.
         let (s, v) = app
             .post(
