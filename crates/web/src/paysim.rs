@@ -168,8 +168,11 @@ async fn settle(
             Ok(c) => c,
             Err(e) => return refused(&title, e.code(), &e.message_vi()),
         };
-    // The gateway's transaction number: unique enough for a simulator.
-    let txn = u64::try_from(now.timestamp_micros()).unwrap_or(0) % 100_000_000_000;
+    // The gateway's transaction number: the time and a counter, unique in this process
+    // even when the clock stands still (tests).
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1000;
+    let txn = (u64::try_from(now.timestamp()).unwrap_or(0) % 100_000_000) * 1000 + seq;
     let params = match sim.settle(&checkout, outcome, txn, motcua_domain::time::to_local(now)) {
         Ok(p) => p,
         Err(e) => return refused(&title, e.code(), &e.message_vi()),

@@ -348,6 +348,10 @@ fn authorisation_beyond_dossiers() {
             ("audit", Action::SearchAudit, Resource::System),
             ("administer", Action::Administer, Resource::System),
             ("export-own", Action::ExportOwnData, Resource::System),
+            ("collect-A", Action::CollectFees, Resource::Agency(A)),
+            ("refund-A", Action::RefundFees, Resource::Agency(A)),
+            ("takings-A", Action::ReadTakings, Resource::Agency(A)),
+            ("takings-DEPT", Action::ReadTakings, Resource::Agency(DEPT)),
         ] {
             cells += 1;
             match authorize(&subject, action, resource, today) {
@@ -357,21 +361,21 @@ fn authorisation_beyond_dossiers() {
         }
         rows.push(format!("{who}: {}", allowed.join(" ")));
     }
-    assert_eq!(cells, 11 * 7);
+    assert_eq!(cells, 11 * 11);
     assert_eq!(
         rows,
         [
             "citizen: export-own",
             "citizen2: export-own",
-            "officer: register-A find-applicant",
+            "officer: register-A find-applicant collect-A takings-A",
             "specialist: register-A",
             "specialist2: register-A",
-            "leader: register-A",
+            "leader: register-A collect-A refund-A takings-A",
             "officer_b: register-B find-applicant",
             "specialist_b: register-B",
-            "dept: register-DEPT",
+            "dept: register-DEPT takings-DEPT",
             "helper: register-B find-applicant",
-            "admin: register-A register-B register-DEPT audit administer",
+            "admin: register-A register-B register-DEPT audit administer takings-A takings-DEPT",
         ]
     );
 }

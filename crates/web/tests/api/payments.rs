@@ -238,6 +238,7 @@ async fn fees_split_by_account_and_paid_through_the_gateways() {
 
         // VNPAY: paid; the notification credits the commune's account once.
         let (_, params) = pay(&app, &citizen, &code, &fee_ref, "vnpay", "pay", "normal").await;
+        let vnp = params.clone();
         let o = order(&app, &fee_ref).await;
         assert_eq!(o.status, motcua_domain::fee::OrderStatus::Paid, "{backend}");
         assert!(
@@ -313,11 +314,39 @@ async fn fees_split_by_account_and_paid_through_the_gateways() {
                 (r.status(), r.bytes().await.unwrap())
             }
         };
-        let (s, body) = pdf(format!("/api/v1/dossiers/{code}/payments/{fee_ref}/receipt.pdf")).await;
+        let (s, body) = pdf(format!(
+            "/api/v1/dossiers/{code}/payments/{fee_ref}/receipt.pdf"
+        ))
+        .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(&body[..5], b"%PDF-");
         let (s, body) = pdf(format!("/api/v1/dossiers/{code}/documents/receipt.pdf")).await;
         assert_eq!((s, &body[..5]), (StatusCode::OK, &b"%PDF-"[..]));
+
+        // VNPAY's daily file lists the payment its notification already recorded:
+        // matched, nothing credited twice.
+        let txn = vnp
+            .iter()
+            .find(|(k, _)| k == "vnp_TransactionNo")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        let daily = format!(
+            "txn_ref,transaction_no,amount,pay_date,bank_code,status\n{fee_ref},{txn},50000,20251201080000,NCB,00\n"
+        );
+        let v: Value = app
+            .client
+            .post(format!("{}/api/v1/statements?source=vnpay", app.base))
+            .bearer_auth(&officer)
+            .body(daily)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["report"]["totals"]["matched"]["count"], 1, "{v}");
+        assert!(v["credited"].as_array().unwrap().is_empty(), "{v}");
+        assert_eq!(taken(&app, A).await, 50_000);
 
         // A paid order cannot be checked out again.
         let (s, v) = app
