@@ -48,6 +48,14 @@ pub enum Verdict {
     Suspicious,
 }
 
+impl Verdict {
+    /// Whether money left the payer (paid, or taken and flagged): only then does a
+    /// callback's payment time mean anything, or its amount have to match.
+    pub fn money_moved(self) -> bool {
+        matches!(self, Verdict::Paid | Verdict::Suspicious)
+    }
+}
+
 /// A callback whose signature was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Callback {

@@ -254,10 +254,7 @@ impl Gateway for PayGov {
         let pay_time = optional(params, field::PAY_TIME)
             .map(|text| parse_time(text).ok_or_else(|| malformed(field::PAY_TIME)))
             .transpose()?;
-        let paid_at = match verdict {
-            Verdict::Paid | Verdict::Suspicious => pay_time,
-            Verdict::Cancelled | Verdict::Failed | Verdict::Pending => None,
-        };
+        let paid_at = pay_time.filter(|_| verdict.money_moved());
         Ok(Callback {
             provider: ID,
             reference,

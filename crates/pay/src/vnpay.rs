@@ -167,10 +167,7 @@ impl Gateway for VnPay {
         let verdict = verdict(&response_code, status);
         // `vnp_PayDate` comes with every outcome (it is the time of the attempt); it is
         // a payment time only when money moved.
-        let paid_at = match verdict {
-            Verdict::Paid | Verdict::Suspicious => pay_date,
-            Verdict::Cancelled | Verdict::Failed | Verdict::Pending => None,
-        };
+        let paid_at = pay_date.filter(|_| verdict.money_moved());
         Ok(Callback {
             provider: ID,
             reference,

@@ -618,20 +618,7 @@ impl Store {
                 &args![order_id],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PayEventRow {
-                    order_id: r.opt_int("order_id")?,
-                    at: r.time("at")?,
-                    source: r.text("source")?,
-                    action: r.text("action")?,
-                    from_status: r.opt_text("from_status")?,
-                    to_status: r.opt_text("to_status")?,
-                    payload_hash: r.opt_text("payload_hash")?,
-                    detail: serde_json::from_str(&r.text("detail")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_from_row).collect()
     }
 
     /// Refused callbacks (events with no order changed), newest first.
@@ -645,20 +632,7 @@ impl Store {
                 &args![limit],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PayEventRow {
-                    order_id: r.opt_int("order_id")?,
-                    at: r.time("at")?,
-                    source: r.text("source")?,
-                    action: r.text("action")?,
-                    from_status: r.opt_text("from_status")?,
-                    to_status: r.opt_text("to_status")?,
-                    payload_hash: r.opt_text("payload_hash")?,
-                    detail: serde_json::from_str(&r.text("detail")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_from_row).collect()
     }
 
     /// Orders of `agencies` with a status among `statuses`, oldest first, at most `limit`.
@@ -818,6 +792,19 @@ impl Store {
             .await?;
         rows.iter().map(order_from_row).collect()
     }
+}
+
+fn event_from_row(r: &Row) -> Result<PayEventRow, StoreError> {
+    Ok(PayEventRow {
+        order_id: r.opt_int("order_id")?,
+        at: r.time("at")?,
+        source: r.text("source")?,
+        action: r.text("action")?,
+        from_status: r.opt_text("from_status")?,
+        to_status: r.opt_text("to_status")?,
+        payload_hash: r.opt_text("payload_hash")?,
+        detail: serde_json::from_str(&r.text("detail")?)?,
+    })
 }
 
 fn credit_from_row(r: &Row) -> Result<Credit, StoreError> {

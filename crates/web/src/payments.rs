@@ -597,7 +597,7 @@ pub async fn callback(
         {
             return done(IpnOutcome::AlreadyConfirmed, order);
         }
-        let money_moved = matches!(cb.verdict, Verdict::Paid | Verdict::Suspicious);
+        let money_moved = cb.verdict.money_moved();
         if money_moved && order.status.payable() && cb.amount_vnd != order.balance() {
             refuse(
                 state,

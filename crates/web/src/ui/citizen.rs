@@ -750,7 +750,7 @@ pub async fn file(
     )))
 }
 
-async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<Dossier> {
+pub(crate) async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<Dossier> {
     let subject = ui.require_login()?;
     // The API's rule (the policy); any refusal or bad code is a plain "not found" page.
     crate::api::dossiers::visible(state, subject, code)

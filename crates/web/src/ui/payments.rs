@@ -21,18 +21,7 @@ fn api_err(ui: &Ui, e: impl Into<crate::error::ApiError>) -> UiError {
     UiError::from_api(ui, e.into())
 }
 
-async fn visible(state: &AppState, ui: &Ui, code: &str) -> UiResult<motcua_domain::Dossier> {
-    let subject = ui.require_login()?;
-    crate::api::dossiers::visible(state, subject, code)
-        .await
-        .map_err(|e| {
-            if e.status().is_client_error() {
-                UiError::not_found(ui)
-            } else {
-                api_err(ui, e)
-            }
-        })
-}
+use crate::ui::citizen::visible;
 
 /// An order as the page shows it.
 #[derive(Debug)]
