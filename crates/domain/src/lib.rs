@@ -22,6 +22,7 @@ pub mod password;
 pub mod policy;
 pub mod process;
 pub mod retention;
+pub mod stats;
 pub mod status;
 pub mod text;
 pub mod throttle;

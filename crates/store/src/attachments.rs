@@ -292,6 +292,9 @@ impl Store {
                             ],
                         )
                         .await?;
+                    if let Some(code) = &r.dossier_code {
+                        crate::stats::refresh_files(&mut batch.conn(), code).await?;
+                    }
                     let chain = match &r.dossier_code {
                         Some(code) => crate::audit::chain_of(&mut batch.conn(), code).await?,
                         None => String::new(),

@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Utc};
 use motcua_domain::dossier::local_day;
+use motcua_domain::stats::StatFacts;
+use motcua_domain::stats::facts::FileFlags;
 use motcua_domain::{ActionKind, Applicant, Decision, Dossier, DossierCode, DossierEvent, Status};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -196,7 +198,7 @@ fn doc_json(d: &Dossier) -> Result<String, StoreError> {
     Ok(serde_json::to_string(&v)?)
 }
 
-fn row_args(d: &Dossier) -> Result<Vec<Arg>, StoreError> {
+fn row_args(d: &Dossier, facts: &StatFacts) -> Result<Vec<Arg>, StoreError> {
     Ok(Vec::from(args![
         d.code.as_str(),
         d.procedure_code.as_str(),
@@ -225,6 +227,7 @@ fn row_args(d: &Dossier) -> Result<Vec<Arg>, StoreError> {
         !d.status.is_terminal(),
         d.receiving_agency != d.handling_agency,
         d.applicant.id_number.clone(),
+        serde_json::to_string(facts)?,
     ]))
 }
 
@@ -255,7 +258,23 @@ pub(crate) async fn apply_in(
     meta: RequestMeta,
 ) -> Result<Dossier, StoreError> {
     let Decision { dossier: d, event } = decision;
-    let mut args = row_args(&d)?;
+    let old = match batch
+        .conn()
+        .opt(
+            "SELECT stat_facts FROM dossiers WHERE code = $1",
+            &args![d.code.as_str()],
+        )
+        .await?
+    {
+        Some(r) => crate::stats::parse_facts(r.opt_text("stat_facts")?)?,
+        None => None,
+    };
+    let flags = match &old {
+        Some(f) => f.files,
+        None => crate::stats::file_flags(&mut batch.conn(), d.code.as_str()).await?,
+    };
+    let facts = StatFacts::of(&d, flags);
+    let mut args = row_args(&d, &facts)?;
     args.push(Arg::from(d.version - 1));
     let changed = batch
         .conn()
@@ -264,7 +283,8 @@ pub(crate) async fn apply_in(
              receiving_agency = $5, handling_agency = $6, handling_unit = $7, assignee = $8, \
              owner = $9, helper = $10, applicant_name = $11, submitted_at = $12, received_at = $13, \
              due_at = $14, completed_at = $15, returned_at = $16, extended = $17, version = $18, \
-             doc = $19, timeliness = $20, is_open = $21, forwarded = $22, applicant_id = $23 WHERE code = $1 AND version = $24",
+             doc = $19, timeliness = $20, is_open = $21, forwarded = $22, applicant_id = $23, stat_facts = $24 \
+             WHERE code = $1 AND version = $25",
             &args,
         )
         .await?;
@@ -273,6 +293,7 @@ pub(crate) async fn apply_in(
             what: format!("dossier {}", d.code),
         });
     }
+    crate::stats::move_dossier(&mut batch.conn(), old.as_ref(), &facts).await?;
     insert_event(&mut batch.conn(), d.code.as_str(), &event).await?;
     let payload = record(batch, &d, &event, &meta);
     let topic = format!("dossier.{}", event.action.as_str());
@@ -333,7 +354,7 @@ fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) 
 
 const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
     assignee, owner, helper, applicant_name, submitted_at, received_at, due_at, completed_at, returned_at, \
-    extended, version, doc, timeliness, is_open, forwarded, applicant_id";
+    extended, version, doc, timeliness, is_open, forwarded, applicant_id, stat_facts";
 
 impl Store {
     /// Saves a new dossier, giving it the receiving agency's next number of the day.
@@ -377,11 +398,15 @@ impl Store {
                     let seq = u32::try_from(seq).map_err(StoreError::corrupt)?;
                     d.code = DossierCode::new(&d.receiving_agency, day, seq);
                     let mut conn = batch.conn();
+                    // Facts without files first; the draft's files move below and
+                    // then count.
+                    let facts = StatFacts::of(&d, FileFlags::default());
                     conn.exec(
-                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)"),
-                        &row_args(&d)?,
+                        &format!("INSERT INTO dossiers ({COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)"),
+                        &row_args(&d, &facts)?,
                     )
                     .await?;
+                    crate::stats::move_dossier(&mut conn, None, &facts).await?;
                     for e in &d.events {
                         insert_event(&mut conn, d.code.as_str(), e).await?;
                     }
@@ -397,6 +422,7 @@ impl Store {
                                 what: format!("draft {draft}"),
                             });
                         }
+                        crate::stats::refresh_files(&mut conn, d.code.as_str()).await?;
                     }
                     let events = d.events.clone();
                     for e in &events {
@@ -725,18 +751,24 @@ impl Store {
                     let mut conn = batch.conn();
                     for chunk in dossiers.chunks(500) {
                         let mut sql = format!("INSERT INTO dossiers ({COLUMNS}) VALUES ");
-                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 23);
+                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 24);
+                        let mut changes = Vec::new();
                         for (i, d) in chunk.iter().enumerate() {
                             if i > 0 {
                                 sql.push(',');
                             }
                             sql.push('(');
-                            let marks: Vec<String> = (1..=23).map(|k| format!("${}", i * 23 + k)).collect();
+                            let marks: Vec<String> = (1..=24).map(|k| format!("${}", i * 24 + k)).collect();
                             sql.push_str(&marks.join(","));
                             sql.push(')');
-                            args.extend(row_args(d)?);
+                            let facts = StatFacts::of(d, FileFlags::default());
+                            for (day, c) in facts.contributions() {
+                                changes.push((facts.key.clone(), day, c));
+                            }
+                            args.extend(row_args(d, &facts)?);
                         }
                         conn.exec(&sql, &args).await?;
+                        crate::stats::add_cells(&mut conn, &changes).await?;
                         let events: Vec<(&str, &DossierEvent)> =
                             chunk.iter().flat_map(|d| d.events.iter().map(move |e| (d.code.as_str(), e))).collect();
                         for ev_chunk in events.chunks(1000) {

@@ -18,6 +18,7 @@ mod processes;
 mod retention;
 mod sql;
 mod statements;
+mod stats;
 mod writer;
 
 use std::path::PathBuf;
@@ -43,6 +44,7 @@ pub use payments::{
 pub use processes::{AssigneeLoad, ProcessRow};
 pub use retention::PurgeReport;
 pub use statements::StatementImport;
+pub use stats::{CellMap, StatGroup, StatParts};
 
 use crate::sql::Conn;
 use crate::writer::Writer;
@@ -133,17 +135,23 @@ impl Store {
     /// `sqlite://PATH` or `postgres://…`.
     pub async fn open(url: &str, opts: StoreOptions) -> Result<Store, StoreError> {
         let blobs = attachments::Blobs::local(&opts.files_dir)?;
-        if url.starts_with("sqlite:") {
-            Self::open_sqlite(url, opts, blobs).await
+        let store = if url.starts_with("sqlite:") {
+            Self::open_sqlite(url, opts, blobs).await?
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Self::open_postgres(url, opts, blobs).await
+            Self::open_postgres(url, opts, blobs).await?
         } else {
-            Err(StoreError::Config {
+            return Err(StoreError::Config {
                 detail: format!(
                     "unsupported database URL {url:?} (use sqlite://PATH or postgres://…)"
                 ),
-            })
+            });
+        };
+        // Dossiers from before statistics existed are counted once, on the first start
+        // of the version that keeps the counters.
+        if store.stat_backfill_needed().await? {
+            store.stat_rebuild().await?;
         }
+        Ok(store)
     }
 
     async fn open_sqlite(

@@ -480,6 +480,7 @@ impl Store {
                     }
                     insert_pay_event(&mut batch.conn(), Some(order.id), from, Some(order.status), &event)
                         .await?;
+                    crate::stats::refresh_order(&mut batch.conn(), order.id).await?;
                     batch.audit(audit_of(&order, &event, &meta));
                     insert_outbox(
                         &mut batch.conn(),

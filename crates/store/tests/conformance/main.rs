@@ -13,6 +13,7 @@
 )]
 
 mod fixture;
+mod stats;
 mod suite;
 
 use std::future::Future;

@@ -1,0 +1,361 @@
+//! Periods (kỳ báo cáo) and how a range of days is covered by the stored sums.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+/// How long the period of a stored sum is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Grain {
+    /// One day.
+    Day,
+    /// One calendar month.
+    Month,
+    /// One calendar year.
+    Year,
+    /// All time (one row per key).
+    All,
+}
+
+impl Grain {
+    /// Every grain a contribution is added to.
+    pub const ALL: [Grain; 4] = [Grain::Day, Grain::Month, Grain::Year, Grain::All];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Day => "D",
+            Self::Month => "M",
+            Self::Year => "Y",
+            Self::All => "T",
+        }
+    }
+
+    /// The stored period key of the period holding `day`: its first day, ISO; the
+    /// all-time key is the same for every day.
+    pub fn key(self, day: NaiveDate) -> String {
+        match self {
+            Self::Day => day.format("%Y-%m-%d").to_string(),
+            Self::Month => format!("{:04}-{:02}-01", day.year(), day.month()),
+            Self::Year => format!("{:04}-01-01", day.year()),
+            Self::All => "0000-01-01".to_owned(),
+        }
+    }
+}
+
+/// A run of stored sums of one grain: those whose period starts in `[from, to)`
+/// (unbounded when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// Grain.
+    pub grain: Grain,
+    /// First period key included.
+    pub from: Option<NaiveDate>,
+    /// First period key excluded.
+    pub to: Option<NaiveDate>,
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+fn next_month(d: NaiveDate) -> NaiveDate {
+    first_of_month(d)
+        .checked_add_months(Months::new(1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn next_year(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1).unwrap_or(NaiveDate::MAX)
+}
+
+fn push(out: &mut Vec<Piece>, grain: Grain, from: NaiveDate, to: NaiveDate) {
+    if let Some(last) = out.last_mut()
+        && last.grain == grain
+        && last.to == Some(from)
+    {
+        last.to = Some(to);
+        return;
+    }
+    out.push(Piece {
+        grain,
+        from: Some(from),
+        to: Some(to),
+    });
+}
+
+/// The fewest stored sums that add up to the days `[from, to)`: days up to the first
+/// whole month, months up to the first whole year, years, then months and days again.
+/// At most five runs, so any range costs a handful of index scans.
+pub fn cover(from: NaiveDate, to: NaiveDate) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut cur = from;
+    while cur < to {
+        let (grain, next) = if cur.ordinal() == 1 && next_year(cur) <= to {
+            (Grain::Year, next_year(cur))
+        } else if cur.day() == 1 && next_month(cur) <= to {
+            (Grain::Month, next_month(cur))
+        } else {
+            (Grain::Day, cur.succ_opt().unwrap_or(NaiveDate::MAX))
+        };
+        push(&mut out, grain, cur, next);
+        cur = next;
+    }
+    out
+}
+
+/// The stored sums that add up to every day from `from` on (for stocks: what is open
+/// at `from` is the all-time sum minus what happened from `from` on).
+pub fn since(from: NaiveDate) -> Vec<Piece> {
+    let month = next_month(from);
+    let year = next_year(from);
+    let mut out = cover(from, if from.day() == 1 { from } else { month });
+    let mid = cover(if from.day() == 1 { from } else { month }, year);
+    for p in mid {
+        if let (Some(f), Some(t)) = (p.from, p.to) {
+            push(&mut out, p.grain, f, t);
+        }
+    }
+    out.push(Piece {
+        grain: Grain::Year,
+        from: Some(year),
+        to: None,
+    });
+    out
+}
+
+/// A reporting period: a day, month, quarter or year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Period {
+    /// One day.
+    Day(NaiveDate),
+    /// Year and month.
+    Month(i32, u32),
+    /// Year and quarter (1–4).
+    Quarter(i32, u32),
+    /// Year.
+    Year(i32),
+}
+
+impl Period {
+    /// Parses `2026`, `2026-Q3`, `2026-11` or `2026-11-05`.
+    pub fn parse(s: &str) -> Result<Period, DomainError> {
+        let bad = || {
+            DomainError::invalid(
+                "period",
+                "kỳ báo cáo phải có dạng NNNN, NNNN-QK, NNNN-TT hoặc NNNN-TT-NN",
+                "period must look like 2026, 2026-Q3, 2026-11 or 2026-11-05",
+            )
+        };
+        let s = s.trim();
+        let year = |y: &str| {
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(bad)
+        };
+        match s.split('-').collect::<Vec<_>>().as_slice() {
+            [y] => Ok(Period::Year(year(y)?)),
+            [y, q] if q.starts_with(['Q', 'q']) => {
+                let q: u32 = q[1..].parse().map_err(|_| bad())?;
+                if (1..=4).contains(&q) {
+                    Ok(Period::Quarter(year(y)?, q))
+                } else {
+                    Err(bad())
+                }
+            }
+            [y, m] => {
+                let m: u32 = m.parse().map_err(|_| bad())?;
+                NaiveDate::from_ymd_opt(year(y)?, m, 1).ok_or_else(bad)?;
+                Ok(Period::Month(year(y)?, m))
+            }
+            [_, _, _] => {
+                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?;
+                year(&d.year().to_string())?;
+                Ok(Period::Day(d))
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// The period's days, `[from, to)`.
+    pub fn range(self) -> (NaiveDate, NaiveDate) {
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+        match self {
+            Self::Day(d) => (d, d.succ_opt().unwrap_or(d)),
+            Self::Month(y, m) => {
+                let f = ymd(y, m, 1);
+                (f, next_month(f))
+            }
+            Self::Quarter(y, q) => {
+                let f = ymd(y, (q - 1) * 3 + 1, 1);
+                (f, f.checked_add_months(Months::new(3)).unwrap_or(f))
+            }
+            Self::Year(y) => (ymd(y, 1, 1), ymd(y + 1, 1, 1)),
+        }
+    }
+
+    /// The period before this one, of the same length.
+    pub fn previous(self) -> Period {
+        match self {
+            Self::Day(d) => Self::Day(d.pred_opt().unwrap_or(d)),
+            Self::Month(y, 1) => Self::Month(y - 1, 12),
+            Self::Month(y, m) => Self::Month(y, m - 1),
+            Self::Quarter(y, 1) => Self::Quarter(y - 1, 4),
+            Self::Quarter(y, q) => Self::Quarter(y, q - 1),
+            Self::Year(y) => Self::Year(y - 1),
+        }
+    }
+
+    /// The same period a year earlier (to compare year on year).
+    pub fn year_before(self) -> Period {
+        match self {
+            Self::Day(d) => Self::Day(d.checked_sub_months(Months::new(12)).unwrap_or(d)),
+            Self::Month(y, m) => Self::Month(y - 1, m),
+            Self::Quarter(y, q) => Self::Quarter(y - 1, q),
+            Self::Year(y) => Self::Year(y - 1),
+        }
+    }
+
+    /// Canonical text, as parsed.
+    pub fn code(self) -> String {
+        match self {
+            Self::Day(d) => d.format("%Y-%m-%d").to_string(),
+            Self::Month(y, m) => format!("{y:04}-{m:02}"),
+            Self::Quarter(y, q) => format!("{y:04}-Q{q}"),
+            Self::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    /// Vietnamese name, as in a report title.
+    pub fn label_vi(self) -> String {
+        match self {
+            Self::Day(d) => format!("Ngày {}", d.format("%d/%m/%Y")),
+            Self::Month(y, m) => format!("Tháng {m:02}/{y}"),
+            Self::Quarter(y, q) => {
+                let roman = ["I", "II", "III", "IV"][(q as usize).clamp(1, 4) - 1];
+                format!("Quý {roman}/{y}")
+            }
+            Self::Year(y) => format!("Năm {y}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn days_of(p: &[Piece]) -> Vec<NaiveDate> {
+        // Expands pieces back to days, to check they tile the range exactly once.
+        let mut out = Vec::new();
+        for piece in p {
+            let (f, t) = (piece.from.unwrap(), piece.to.unwrap());
+            let mut cur = f;
+            while cur < t {
+                let next = match piece.grain {
+                    Grain::Day => cur.succ_opt().unwrap(),
+                    Grain::Month => next_month(cur),
+                    Grain::Year => next_year(cur),
+                    Grain::All => unreachable!(),
+                };
+                let mut x = cur;
+                while x < next {
+                    out.push(x);
+                    x = x.succ_opt().unwrap();
+                }
+                cur = next;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn cover_uses_whole_years_and_months() {
+        let p = cover(d("2025-11-20"), d("2027-02-03"));
+        let grains: Vec<_> = p.iter().map(|x| x.grain).collect();
+        assert_eq!(
+            grains,
+            vec![
+                Grain::Day,
+                Grain::Month,
+                Grain::Year,
+                Grain::Month,
+                Grain::Day
+            ]
+        );
+        assert_eq!(p[0].from, Some(d("2025-11-20")));
+        assert_eq!(p[0].to, Some(d("2025-12-01")));
+        assert_eq!(p[1].to, Some(d("2026-01-01")));
+        assert_eq!(p[2].to, Some(d("2027-01-01")));
+        assert_eq!(p[3].to, Some(d("2027-02-01")));
+        assert_eq!(p[4].to, Some(d("2027-02-03")));
+        let days = days_of(&p);
+        assert_eq!(days.len(), 440);
+        assert_eq!(days.first(), Some(&d("2025-11-20")));
+        assert_eq!(days.last(), Some(&d("2027-02-02")));
+    }
+
+    #[test]
+    fn cover_tiles_every_range_once() {
+        let start = d("2024-12-25");
+        for a in 0..70 {
+            for len in [0, 1, 7, 31, 40, 365, 400] {
+                let from = start + chrono::Duration::days(a * 5);
+                let to = from + chrono::Duration::days(len);
+                let days = days_of(&cover(from, to));
+                assert_eq!(days.len() as i64, len, "{from} {to}");
+                for w in days.windows(2) {
+                    assert_eq!(w[0].succ_opt().unwrap(), w[1]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn since_ends_with_open_years() {
+        let p = since(d("2026-11-15"));
+        assert_eq!(p[0].grain, Grain::Day);
+        assert_eq!(p[0].to, Some(d("2026-12-01")));
+        assert_eq!(p[1].grain, Grain::Month);
+        assert_eq!(p[1].to, Some(d("2027-01-01")));
+        assert_eq!(p.last().unwrap().to, None);
+        let p = since(d("2026-01-01"));
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0].grain, Grain::Year);
+        assert_eq!(p[1].from, Some(d("2027-01-01")));
+    }
+
+    #[test]
+    fn periods_parse_and_name() {
+        assert_eq!(
+            Period::parse("2026-Q3").unwrap().range(),
+            (d("2026-07-01"), d("2026-10-01"))
+        );
+        assert_eq!(
+            Period::parse("2026-11").unwrap().label_vi(),
+            "Tháng 11/2026"
+        );
+        assert_eq!(Period::parse("2026-Q4").unwrap().label_vi(), "Quý IV/2026");
+        assert_eq!(Period::parse("2026").unwrap().previous().code(), "2025");
+        assert_eq!(
+            Period::parse("2026-01").unwrap().previous().code(),
+            "2025-12"
+        );
+        assert_eq!(
+            Period::parse("2026-11-05").unwrap().range().1,
+            d("2026-11-06")
+        );
+        for bad in ["", "26", "2026-13", "2026-Q5", "2026-02-30", "x"] {
+            assert_eq!(
+                Period::parse(bad).unwrap_err().code(),
+                "field_invalid",
+                "{bad}"
+            );
+        }
+    }
+}

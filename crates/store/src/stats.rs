@@ -1,0 +1,606 @@
+//! The statistics cells: kept in the same transaction as every change of a dossier or
+//! payment order (see `motcua_domain::stats`), read back as sums over a few rows.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use motcua_domain::stats::facts::{FileFlags, PaymentFacts, delta};
+use motcua_domain::stats::{Counter, Counters, Grain, Piece, StatFacts, StatKey, cover, since};
+
+use crate::Store;
+use crate::error::StoreError;
+use crate::sql::{Arg, Conn, Row};
+
+/// What the rows of a query are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatGroup {
+    /// One row for everything.
+    Total,
+    /// Per agency.
+    Agency,
+    /// Per unit (within the agencies asked for; the key is `agency/unit`).
+    Unit,
+    /// Per procedure.
+    Procedure,
+    /// Per officer (the key is `agency/officer`).
+    Officer,
+}
+
+impl StatGroup {
+    fn expr(self) -> &'static str {
+        match self {
+            Self::Total => "''",
+            Self::Agency => "agency",
+            Self::Unit => "agency || '/' || unit",
+            Self::Procedure => "procedure",
+            Self::Officer => "agency || '/' || officer",
+        }
+    }
+}
+
+/// The counters of a period and the all-time sums before its two ends, per group.
+#[derive(Debug, Clone, Default)]
+pub struct StatParts {
+    /// Counters of `[from, to)`.
+    pub flows: BTreeMap<String, Counters>,
+    /// Sums over every day before `from` (for the stock at the start).
+    pub before_from: BTreeMap<String, Counters>,
+    /// Sums over every day before `to`.
+    pub before_to: BTreeMap<String, Counters>,
+}
+
+/// Rows of the cells table, for the consistency check: (grain, period, key) → counters.
+pub type CellMap = BTreeMap<(Grain, String, StatKey), Counters>;
+
+fn upsert_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let cols: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+        let mut sql =
+            String::from("INSERT INTO stat_cells (grain, period, agency, unit, procedure, officer");
+        for c in &cols {
+            let _ = write!(sql, ", {c}");
+        }
+        sql.push_str(") VALUES ($1, $2, $3, $4, $5, $6");
+        for i in 0..cols.len() {
+            let _ = write!(sql, ", ${}", i + 7);
+        }
+        sql.push_str(
+            ") ON CONFLICT (grain, period, agency, unit, procedure, officer) DO UPDATE SET ",
+        );
+        let sets: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} = stat_cells.{c} + excluded.{c}"))
+            .collect();
+        sql.push_str(&sets.join(", "));
+        sql
+    })
+}
+
+fn sums_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        Counter::ALL
+            .iter()
+            .map(|c| format!("CAST(COALESCE(SUM({0}), 0) AS BIGINT) AS {0}", c.column()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+fn grain_of(code: &str) -> Result<Grain, StoreError> {
+    Grain::ALL
+        .into_iter()
+        .find(|g| g.code() == code)
+        .ok_or_else(|| StoreError::corrupt(format!("unknown grain {code}")))
+}
+
+fn counters_of(r: &Row) -> Result<Counters, StoreError> {
+    let mut c = Counters::default();
+    for k in Counter::ALL {
+        c.add(*k, r.int(k.column())?);
+    }
+    Ok(c)
+}
+
+/// Adds `changes` (per key and day) to every grain's cells. Rows are written in one
+/// fixed order so that concurrent transactions on PostgreSQL take their row locks in
+/// the same order and cannot deadlock.
+pub(crate) async fn add_cells(
+    conn: &mut Conn<'_>,
+    changes: &[(StatKey, NaiveDate, Counters)],
+) -> Result<(), StoreError> {
+    let mut cells: BTreeMap<(Grain, String, &StatKey), Counters> = BTreeMap::new();
+    for (key, day, c) in changes {
+        for g in Grain::ALL {
+            cells.entry((g, g.key(*day), key)).or_default().add_all(c);
+        }
+    }
+    for ((g, period, key), c) in cells {
+        if c.is_zero() {
+            continue;
+        }
+        let mut args: Vec<Arg> = Vec::with_capacity(6 + Counter::ALL.len());
+        args.extend([
+            Arg::from(g.code()),
+            Arg::from(period),
+            Arg::from(key.agency.as_str()),
+            Arg::from(key.unit.as_str()),
+            Arg::from(key.procedure.as_str()),
+            Arg::from(key.officer.as_str()),
+        ]);
+        args.extend(c.0.iter().map(|v| Arg::from(*v)));
+        conn.exec(upsert_sql(), &args).await?;
+    }
+    Ok(())
+}
+
+/// Parses stored facts (none for rows written before statistics existed).
+pub(crate) fn parse_facts(text: Option<String>) -> Result<Option<StatFacts>, StoreError> {
+    text.map(|t| serde_json::from_str(&t).map_err(StoreError::from))
+        .transpose()
+}
+
+/// The change of cells when a dossier's facts go from `old` to `new`.
+pub(crate) async fn move_dossier(
+    conn: &mut Conn<'_>,
+    old: Option<&StatFacts>,
+    new: &StatFacts,
+) -> Result<(), StoreError> {
+    if old == Some(new) {
+        return Ok(());
+    }
+    let changes = delta(
+        old.map(|f| (&f.key, f.contributions())),
+        Some((&new.key, new.contributions())),
+    );
+    add_cells(conn, &changes).await
+}
+
+/// Re-reads what a dossier's files say (submission and result attachments).
+pub(crate) async fn file_flags(conn: &mut Conn<'_>, code: &str) -> Result<FileFlags, StoreError> {
+    let r = conn
+        .one(
+            "SELECT \
+             CAST(COALESCE(SUM(CASE WHEN kind IN ('submission', 'supplement') THEN 1 ELSE 0 END), 0) AS BIGINT) AS papers, \
+             CAST(COALESCE(SUM(CASE WHEN kind = 'result' THEN 1 ELSE 0 END), 0) AS BIGINT) AS results \
+             FROM attachments WHERE dossier_code = $1",
+            &[Arg::from(code)],
+        )
+        .await?;
+    Ok(FileFlags {
+        digitised: r.int("papers")? > 0,
+        e_result: r.int("results")? > 0,
+    })
+}
+
+/// A dossier's files changed: its facts are read again and the cells moved.
+pub(crate) async fn refresh_files(conn: &mut Conn<'_>, code: &str) -> Result<(), StoreError> {
+    let Some(row) = conn
+        .opt(
+            "SELECT stat_facts FROM dossiers WHERE code = $1",
+            &[Arg::from(code)],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(old) = parse_facts(row.opt_text("stat_facts")?)? else {
+        return Ok(());
+    };
+    let flags = file_flags(conn, code).await?;
+    // What the dossier says about an online return is kept.
+    let new = StatFacts {
+        files: FileFlags {
+            digitised: flags.digitised,
+            e_result: flags.e_result || old.files.e_result,
+        },
+        ..old.clone()
+    };
+    if new == old {
+        return Ok(());
+    }
+    conn.exec(
+        "UPDATE dossiers SET stat_facts = $1 WHERE code = $2",
+        &[Arg::from(serde_json::to_string(&new)?), Arg::from(code)],
+    )
+    .await?;
+    move_dossier(conn, Some(&old), &new).await
+}
+
+/// A payment order's facts, read in the transaction that changed it, and the cells
+/// moved from what it contributed before.
+pub(crate) async fn refresh_order(conn: &mut Conn<'_>, order_id: i64) -> Result<(), StoreError> {
+    let Some(r) = conn
+        .opt(
+            "SELECT o.agency AS agency, d.procedure_code AS procedure_code, o.paid_at AS paid_at, \
+             o.amount_paid AS amount_paid, o.status AS status, o.stat_facts AS stat_facts, \
+             CAST((SELECT COUNT(*) FROM pay_credits c WHERE c.order_id = o.id AND c.method = 'cash') AS BIGINT) AS cash \
+             FROM pay_orders o JOIN dossiers d ON d.code = o.dossier_code WHERE o.id = $1",
+            &[Arg::from(order_id)],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let old: Option<PaymentFacts> = r
+        .opt_text("stat_facts")?
+        .map(|t| serde_json::from_str(&t))
+        .transpose()?;
+    let paid = matches!(
+        r.text("status")?.as_str(),
+        "paid" | "refunded" | "partially_refunded"
+    );
+    let new = PaymentFacts {
+        agency: r.text("agency")?,
+        procedure: r.text("procedure_code")?,
+        paid: if paid {
+            r.opt_time("paid_at")?.map(crate::payments::vietnam_day)
+        } else {
+            None
+        },
+        cashless: r.int("cash")? == 0,
+        amount: r.int("amount_paid")?,
+    };
+    if old.as_ref() == Some(&new) {
+        return Ok(());
+    }
+    conn.exec(
+        "UPDATE pay_orders SET stat_facts = $1 WHERE id = $2",
+        &[Arg::from(serde_json::to_string(&new)?), Arg::from(order_id)],
+    )
+    .await?;
+    let old_key = old.as_ref().map(PaymentFacts::key);
+    let new_key = new.key();
+    let changes = delta(
+        old.as_ref()
+            .zip(old_key.as_ref())
+            .map(|(f, k)| (k, f.contributions())),
+        Some((&new_key, new.contributions())),
+    );
+    add_cells(conn, &changes).await
+}
+
+fn piece_sql(pieces: &[Piece], args: &mut Vec<Arg>) -> String {
+    let mut parts = Vec::new();
+    for p in pieces {
+        args.push(Arg::from(p.grain.code()));
+        let mut s = format!("(grain = ${}", args.len());
+        if let Some(f) = p.from {
+            args.push(Arg::from(f.format("%Y-%m-%d").to_string()));
+            let _ = write!(s, " AND period >= ${}", args.len());
+        }
+        if let Some(t) = p.to {
+            args.push(Arg::from(t.format("%Y-%m-%d").to_string()));
+            let _ = write!(s, " AND period < ${}", args.len());
+        }
+        s.push(')');
+        parts.push(s);
+    }
+    if parts.is_empty() {
+        "1 = 0".to_owned()
+    } else {
+        format!("({})", parts.join(" OR "))
+    }
+}
+
+impl Store {
+    async fn stat_sum(
+        &self,
+        pieces: &[Piece],
+        agencies: Option<&[String]>,
+        group: StatGroup,
+    ) -> Result<BTreeMap<String, Counters>, StoreError> {
+        let mut args = Vec::new();
+        let mut sql = format!(
+            "SELECT {} AS g, {} FROM stat_cells WHERE {}",
+            group.expr(),
+            sums_sql(),
+            piece_sql(pieces, &mut args)
+        );
+        if let Some(list) = agencies {
+            if list.is_empty() {
+                return Ok(BTreeMap::new());
+            }
+            let marks: Vec<String> = list
+                .iter()
+                .map(|a| {
+                    args.push(Arg::from(a.as_str()));
+                    format!("${}", args.len())
+                })
+                .collect();
+            let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+        }
+        if group != StatGroup::Total {
+            sql.push_str(" GROUP BY 1");
+        }
+        let mut rc = self.read().await?;
+        let rows = rc.conn().all(&sql, &args).await?;
+        let mut out = BTreeMap::new();
+        for r in &rows {
+            let c = counters_of(r)?;
+            if group == StatGroup::Total || !c.is_zero() {
+                out.insert(r.text("g")?, c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The counters of the days `[from, to)` and the all-time sums before `from` and
+    /// before `to` (stocks), per group, for the given agencies (all when `None`).
+    /// Three queries over a bounded number of rows whatever the number of dossiers.
+    pub async fn stat_parts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        agencies: Option<&[String]>,
+        group: StatGroup,
+    ) -> Result<StatParts, StoreError> {
+        let all = self
+            .stat_sum(
+                &[Piece {
+                    grain: Grain::All,
+                    from: None,
+                    to: None,
+                }],
+                agencies,
+                group,
+            )
+            .await?;
+        let flows = self.stat_sum(&cover(from, to), agencies, group).await?;
+        let after = self.stat_sum(&since(to), agencies, group).await?;
+        let mut parts = StatParts::default();
+        for (g, total) in all {
+            let a = after.get(&g).copied().unwrap_or_default();
+            let f = flows.get(&g).copied().unwrap_or_default();
+            parts.before_to.insert(g.clone(), total.minus(&a));
+            parts
+                .before_from
+                .insert(g.clone(), total.minus(&a).minus(&f));
+        }
+        for (g, f) in flows {
+            parts.flows.insert(g, f);
+        }
+        Ok(parts)
+    }
+
+    /// Counters per day or month (`grain`) of `[from, to)`, for a trend chart.
+    pub async fn stat_series(
+        &self,
+        grain: Grain,
+        from: NaiveDate,
+        to: NaiveDate,
+        agencies: Option<&[String]>,
+    ) -> Result<Vec<(NaiveDate, Counters)>, StoreError> {
+        let mut args = Vec::new();
+        let mut sql = format!(
+            "SELECT period AS g, {} FROM stat_cells WHERE {}",
+            sums_sql(),
+            piece_sql(
+                &[Piece {
+                    grain,
+                    from: Some(from),
+                    to: Some(to),
+                }],
+                &mut args
+            )
+        );
+        if let Some(list) = agencies {
+            if list.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks: Vec<String> = list
+                .iter()
+                .map(|a| {
+                    args.push(Arg::from(a.as_str()));
+                    format!("${}", args.len())
+                })
+                .collect();
+            let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+        }
+        sql.push_str(" GROUP BY period ORDER BY period");
+        let mut rc = self.read().await?;
+        let rows = rc.conn().all(&sql, &args).await?;
+        rows.iter()
+            .map(|r| {
+                let d = NaiveDate::parse_from_str(&r.text("g")?, "%Y-%m-%d")
+                    .map_err(StoreError::corrupt)?;
+                Ok((d, counters_of(r)?))
+            })
+            .collect()
+    }
+
+    /// Every stored cell (for the consistency check and exports).
+    pub async fn stat_cells(&self) -> Result<CellMap, StoreError> {
+        let cols: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+        let sql = format!(
+            "SELECT grain, period, agency, unit, procedure, officer, {} FROM stat_cells",
+            cols.join(", ")
+        );
+        let mut rc = self.read().await?;
+        let rows = rc.conn().all(&sql, &[]).await?;
+        let mut out = CellMap::new();
+        for r in &rows {
+            let c = counters_of(r)?;
+            if c.is_zero() {
+                continue;
+            }
+            out.insert(
+                (
+                    grain_of(&r.text("grain")?)?,
+                    r.text("period")?,
+                    StatKey {
+                        agency: r.text("agency")?,
+                        unit: r.text("unit")?,
+                        procedure: r.text("procedure")?,
+                        officer: r.text("officer")?,
+                    },
+                ),
+                c,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The cells recounted from scratch: every dossier's facts recomputed from its
+    /// document, history and files, every order's from its row. What `stat_cells`
+    /// must equal.
+    pub async fn stat_recount(&self) -> Result<CellMap, StoreError> {
+        let mut changes: Vec<(StatKey, NaiveDate, Counters)> = Vec::new();
+        let mut after = String::new();
+        loop {
+            let codes: Vec<String> = {
+                let mut rc = self.read().await?;
+                rc.conn()
+                    .all(
+                        "SELECT code FROM dossiers WHERE code > $1 ORDER BY code LIMIT 500",
+                        &[Arg::from(after.as_str())],
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| r.text("code"))
+                    .collect::<Result<_, _>>()?
+            };
+            let Some(last) = codes.last() else { break };
+            after.clone_from(last);
+            for code in codes {
+                let Some(d) = self.dossier(&code).await? else {
+                    continue;
+                };
+                let flags = {
+                    let mut rc = self.read().await?;
+                    file_flags(&mut rc.conn(), &code).await?
+                };
+                let f = StatFacts::of(&d, flags);
+                for (day, c) in f.contributions() {
+                    changes.push((f.key.clone(), day, c));
+                }
+            }
+        }
+        let orders = {
+            let mut rc = self.read().await?;
+            rc.conn()
+                .all(
+                    "SELECT o.agency AS agency, d.procedure_code AS procedure_code, o.paid_at AS paid_at, \
+                     o.amount_paid AS amount_paid, o.status AS status, \
+                     CAST((SELECT COUNT(*) FROM pay_credits c WHERE c.order_id = o.id AND c.method = 'cash') AS BIGINT) AS cash \
+                     FROM pay_orders o JOIN dossiers d ON d.code = o.dossier_code",
+                    &[],
+                )
+                .await?
+        };
+        for r in &orders {
+            let paid = matches!(
+                r.text("status")?.as_str(),
+                "paid" | "refunded" | "partially_refunded"
+            );
+            let f = PaymentFacts {
+                agency: r.text("agency")?,
+                procedure: r.text("procedure_code")?,
+                paid: if paid {
+                    r.opt_time("paid_at")?.map(crate::payments::vietnam_day)
+                } else {
+                    None
+                },
+                cashless: r.int("cash")? == 0,
+                amount: r.int("amount_paid")?,
+            };
+            for (day, c) in f.contributions() {
+                changes.push((f.key(), day, c));
+            }
+        }
+        let mut out = CellMap::new();
+        for (key, day, c) in changes {
+            for g in Grain::ALL {
+                out.entry((g, g.key(day), key.clone()))
+                    .or_default()
+                    .add_all(&c);
+            }
+        }
+        out.retain(|_, c| !c.is_zero());
+        Ok(out)
+    }
+
+    /// Rebuilds the cells and every row's facts from scratch (after an upgrade from a
+    /// version without statistics, or by an administrator): one transaction.
+    pub async fn stat_rebuild(&self) -> Result<usize, StoreError> {
+        let mut facts: Vec<(String, StatFacts)> = Vec::new();
+        let mut after = String::new();
+        loop {
+            let codes: Vec<String> = {
+                let mut rc = self.read().await?;
+                rc.conn()
+                    .all(
+                        "SELECT code FROM dossiers WHERE code > $1 ORDER BY code LIMIT 500",
+                        &[Arg::from(after.as_str())],
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| r.text("code"))
+                    .collect::<Result<_, _>>()?
+            };
+            let Some(last) = codes.last() else { break };
+            after.clone_from(last);
+            for code in codes {
+                if let Some(d) = self.dossier(&code).await? {
+                    let flags = {
+                        let mut rc = self.read().await?;
+                        file_flags(&mut rc.conn(), &code).await?
+                    };
+                    facts.push((code, StatFacts::of(&d, flags)));
+                }
+            }
+        }
+        let n = facts.len();
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let mut conn = batch.conn();
+                    conn.exec("DELETE FROM stat_cells", &[]).await?;
+                    conn.exec("UPDATE pay_orders SET stat_facts = NULL", &[])
+                        .await?;
+                    let mut changes = Vec::new();
+                    for (code, f) in &facts {
+                        conn.exec(
+                            "UPDATE dossiers SET stat_facts = $1 WHERE code = $2",
+                            &[
+                                Arg::from(serde_json::to_string(f)?),
+                                Arg::from(code.as_str()),
+                            ],
+                        )
+                        .await?;
+                        for (day, c) in f.contributions() {
+                            changes.push((f.key.clone(), day, c));
+                        }
+                    }
+                    add_cells(&mut conn, &changes).await?;
+                    let ids: Vec<i64> = conn
+                        .all("SELECT id FROM pay_orders ORDER BY id", &[])
+                        .await?
+                        .iter()
+                        .map(|r| r.int("id"))
+                        .collect::<Result<_, _>>()?;
+                    for id in ids {
+                        refresh_order(&mut conn, id).await?;
+                    }
+                    Ok(n)
+                })
+            })
+            .await
+    }
+
+    /// Whether some dossier has no statistics facts yet (written before they existed).
+    pub async fn stat_backfill_needed(&self) -> Result<bool, StoreError> {
+        let mut rc = self.read().await?;
+        Ok(rc
+            .conn()
+            .opt(
+                "SELECT code FROM dossiers WHERE stat_facts IS NULL LIMIT 1",
+                &[],
+            )
+            .await?
+            .is_some())
+    }
+}
