@@ -289,19 +289,19 @@ pub fn delta(
 ) -> Vec<(StatKey, NaiveDate, Counters)> {
     let mut out: Vec<(StatKey, NaiveDate, Counters)> = Vec::new();
     let mut put = |k: &StatKey, d: NaiveDate, c: &Counters, sign: i64| {
-        let pos = out.iter().position(|(kk, dd, _)| kk == k && *dd == d);
-        let slot = match pos {
-            Some(i) => &mut out[i].2,
+        let slot = match out.iter_mut().position(|(kk, dd, _)| kk == k && *dd == d) {
+            Some(i) => out.get_mut(i),
             None => {
                 out.push((k.clone(), d, Counters::default()));
-                let last = out.len() - 1;
-                &mut out[last].2
+                out.last_mut()
             }
         };
-        if sign > 0 {
-            slot.add_all(c);
-        } else {
-            slot.sub_all(c);
+        if let Some((_, _, slot)) = slot {
+            if sign > 0 {
+                slot.add_all(c);
+            } else {
+                slot.sub_all(c);
+            }
         }
     };
     if let Some((k, cs)) = &old {

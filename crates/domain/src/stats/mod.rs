@@ -117,12 +117,14 @@ impl Default for Counters {
 impl Counters {
     /// The value of one counter.
     pub fn get(&self, c: Counter) -> i64 {
-        self.0[c as usize]
+        self.0.get(c as usize).copied().unwrap_or(0)
     }
 
     /// Adds to one counter.
     pub fn add(&mut self, c: Counter, v: i64) {
-        self.0[c as usize] += v;
+        if let Some(x) = self.0.get_mut(c as usize) {
+            *x += v;
+        }
     }
 
     /// Adds another set of values.
@@ -161,8 +163,8 @@ mod counters_serde {
 
     pub fn serialize<S: Serializer>(v: &[i64; N], s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(N))?;
-        for c in Counter::ALL {
-            m.serialize_entry(c.column(), &v[*c as usize])?;
+        for (c, x) in Counter::ALL.iter().zip(v) {
+            m.serialize_entry(c.column(), x)?;
         }
         m.end()
     }
@@ -175,7 +177,9 @@ mod counters_serde {
                 .iter()
                 .find(|c| c.column() == k)
                 .ok_or_else(|| D::Error::custom(format!("unknown counter {k}")))?;
-            out[*c as usize] = v;
+            if let Some(x) = out.get_mut(*c as usize) {
+                *x = v;
+            }
         }
         Ok(out)
     }

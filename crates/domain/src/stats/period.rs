@@ -234,7 +234,12 @@ impl Period {
             Self::Day(d) => format!("Ngày {}", d.format("%d/%m/%Y")),
             Self::Month(y, m) => format!("Tháng {m:02}/{y}"),
             Self::Quarter(y, q) => {
-                let roman = ["I", "II", "III", "IV"][(q as usize).clamp(1, 4) - 1];
+                let roman = match q {
+                    1 => "I",
+                    2 => "II",
+                    3 => "III",
+                    _ => "IV",
+                };
                 format!("Quý {roman}/{y}")
             }
             Self::Year(y) => format!("Năm {y}"),
