@@ -18,7 +18,7 @@ const FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSerif-BoldItalic.ttf"),
 ];
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("common.typ", include_str!("../templates/common.typ")),
     ("receipt.typ", include_str!("../templates/receipt.typ")),
     (
@@ -37,6 +37,10 @@ const TEMPLATES: [(&str, &str); 9] = [
     ),
     ("register.typ", include_str!("../templates/register.typ")),
     ("e-receipt.typ", include_str!("../templates/e-receipt.typ")),
+    (
+        "stats-report.typ",
+        include_str!("../templates/stats-report.typ"),
+    ),
 ];
 
 /// A rendered PDF with the compiler's warnings (a missing font family is only a warning in

@@ -6,6 +6,7 @@
 //! events), then layout (`engine`: the templates). Legal wording lives in
 //! `data/wording.toml` with validity dates, not in the templates.
 
+pub mod chart;
 pub mod diagram;
 mod engine;
 mod error;
@@ -13,6 +14,7 @@ pub mod forms;
 pub mod payment;
 pub mod qr;
 pub mod register;
+pub mod stats;
 pub mod wording;
 
 pub use engine::{Engine, Rendered};

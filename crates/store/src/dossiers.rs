@@ -49,8 +49,8 @@ pub struct DossierFilter {
 /// Lists count exactly up to this many; a queue longer than that shows "10 000+".
 pub const COUNT_CAP: i64 = 10_000;
 
-const SUMMARY_COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, \
-    handling_unit, assignee, applicant_name, submitted_at, received_at, due_at, extended";
+pub(crate) const SUMMARY_COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, \
+    handling_unit, assignee, applicant_name, submitted_at, received_at, due_at, extended, completed_at";
 
 fn push_arg(params: &mut Vec<Arg>, a: Arg) -> String {
     params.push(a);
@@ -352,7 +352,7 @@ fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) 
     payload
 }
 
-const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
+pub(crate) const COLUMNS: &str = "code, procedure_code, status, channel, receiving_agency, handling_agency, handling_unit, \
     assignee, owner, helper, applicant_name, submitted_at, received_at, due_at, completed_at, returned_at, \
     extended, version, doc, timeliness, is_open, forwarded, applicant_id, stat_facts";
 
@@ -715,7 +715,7 @@ fn event_from_row(r: &Row) -> Result<DossierEvent, StoreError> {
     })
 }
 
-fn summary_from_row(r: &Row) -> Result<DossierSummary, StoreError> {
+pub(crate) fn summary_from_row(r: &Row) -> Result<DossierSummary, StoreError> {
     Ok(DossierSummary {
         code: r.text("code")?,
         procedure_code: r.text("procedure_code")?,

@@ -44,7 +44,7 @@ pub use payments::{
 pub use processes::{AssigneeLoad, ProcessRow};
 pub use retention::PurgeReport;
 pub use statements::StatementImport;
-pub use stats::{CellMap, StatGroup, StatParts};
+pub use stats::{CellMap, Part, StatGroup, StatParts, SyntheticDossier};
 
 use crate::sql::Conn;
 use crate::writer::Writer;

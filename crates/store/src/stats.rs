@@ -40,44 +40,62 @@ impl StatGroup {
     }
 }
 
-/// The counters of a period and the all-time sums before its two ends, per group.
-#[derive(Debug, Clone, Default)]
-pub struct StatParts {
+/// The counters of a period and the all-time sums before its two ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Part {
     /// Counters of `[from, to)`.
-    pub flows: BTreeMap<String, Counters>,
+    pub flows: Counters,
     /// Sums over every day before `from` (for the stock at the start).
-    pub before_from: BTreeMap<String, Counters>,
+    pub before_from: Counters,
     /// Sums over every day before `to`.
-    pub before_to: BTreeMap<String, Counters>,
+    pub before_to: Counters,
 }
+
+impl Part {
+    /// Adds another part.
+    pub fn add(&mut self, o: &Part) {
+        self.flows.add_all(&o.flows);
+        self.before_from.add_all(&o.before_from);
+        self.before_to.add_all(&o.before_to);
+    }
+}
+
+/// Parts per (group key, procedure): the procedure is always kept so that callers can
+/// split by the procedure's sector or online mode.
+pub type StatParts = BTreeMap<(String, String), Part>;
 
 /// Rows of the cells table, for the consistency check: (grain, period, key) → counters.
 pub type CellMap = BTreeMap<(Grain, String, StatKey), Counters>;
 
-fn upsert_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        let cols: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
-        let mut sql =
-            String::from("INSERT INTO stat_cells (grain, period, agency, unit, procedure, officer");
-        for c in &cols {
-            let _ = write!(sql, ", {c}");
+/// The upsert of `rows` cells at once (each cell appears once, as the caller
+/// gathered them by key).
+fn upsert_sql(rows: usize) -> String {
+    let cols: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+    let width = 6 + cols.len();
+    let mut sql =
+        String::from("INSERT INTO stat_cells (grain, period, agency, unit, procedure, officer");
+    for c in &cols {
+        let _ = write!(sql, ", {c}");
+    }
+    sql.push_str(") VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
         }
-        sql.push_str(") VALUES ($1, $2, $3, $4, $5, $6");
-        for i in 0..cols.len() {
-            let _ = write!(sql, ", ${}", i + 7);
-        }
-        sql.push_str(
-            ") ON CONFLICT (grain, period, agency, unit, procedure, officer) DO UPDATE SET ",
-        );
-        let sets: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{c} = stat_cells.{c} + excluded.{c}"))
-            .collect();
-        sql.push_str(&sets.join(", "));
-        sql
-    })
+        let marks: Vec<String> = (1..=width).map(|k| format!("${}", r * width + k)).collect();
+        let _ = write!(sql, "({})", marks.join(", "));
+    }
+    sql.push_str(" ON CONFLICT (grain, period, agency, unit, procedure, officer) DO UPDATE SET ");
+    let sets: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = stat_cells.{c} + excluded.{c}"))
+        .collect();
+    sql.push_str(&sets.join(", "));
+    sql
 }
+
+/// Cells per statement: 35 parameters each stays far below both databases' limits.
+const CELLS_PER_STATEMENT: usize = 200;
 
 fn sums_sql() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
@@ -118,21 +136,21 @@ pub(crate) async fn add_cells(
             cells.entry((g, g.key(*day), key)).or_default().add_all(c);
         }
     }
-    for ((g, period, key), c) in cells {
-        if c.is_zero() {
-            continue;
+    let cells: Vec<_> = cells.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+    for chunk in cells.chunks(CELLS_PER_STATEMENT) {
+        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * (6 + Counter::ALL.len()));
+        for ((g, period, key), c) in chunk {
+            args.extend([
+                Arg::from(g.code()),
+                Arg::from(period.as_str()),
+                Arg::from(key.agency.as_str()),
+                Arg::from(key.unit.as_str()),
+                Arg::from(key.procedure.as_str()),
+                Arg::from(key.officer.as_str()),
+            ]);
+            args.extend(c.0.iter().map(|v| Arg::from(*v)));
         }
-        let mut args: Vec<Arg> = Vec::with_capacity(6 + Counter::ALL.len());
-        args.extend([
-            Arg::from(g.code()),
-            Arg::from(period),
-            Arg::from(key.agency.as_str()),
-            Arg::from(key.unit.as_str()),
-            Arg::from(key.procedure.as_str()),
-            Arg::from(key.officer.as_str()),
-        ]);
-        args.extend(c.0.iter().map(|v| Arg::from(*v)));
-        conn.exec(upsert_sql(), &args).await?;
+        conn.exec(&upsert_sql(chunk.len()), &args).await?;
     }
     Ok(())
 }
@@ -292,10 +310,10 @@ impl Store {
         pieces: &[Piece],
         agencies: Option<&[String]>,
         group: StatGroup,
-    ) -> Result<BTreeMap<String, Counters>, StoreError> {
+    ) -> Result<BTreeMap<(String, String), Counters>, StoreError> {
         let mut args = Vec::new();
         let mut sql = format!(
-            "SELECT {} AS g, {} FROM stat_cells WHERE {}",
+            "SELECT {} AS g, procedure AS p, {} FROM stat_cells WHERE {}",
             group.expr(),
             sums_sql(),
             piece_sql(pieces, &mut args)
@@ -313,16 +331,14 @@ impl Store {
                 .collect();
             let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
         }
-        if group != StatGroup::Total {
-            sql.push_str(" GROUP BY 1");
-        }
+        sql.push_str(" GROUP BY 1, 2");
         let mut rc = self.read().await?;
         let rows = rc.conn().all(&sql, &args).await?;
         let mut out = BTreeMap::new();
         for r in &rows {
             let c = counters_of(r)?;
-            if group == StatGroup::Total || !c.is_zero() {
-                out.insert(r.text("g")?, c);
+            if !c.is_zero() {
+                out.insert((r.text("g")?, r.text("p")?), c);
             }
         }
         Ok(out)
@@ -351,17 +367,18 @@ impl Store {
             .await?;
         let flows = self.stat_sum(&cover(from, to), agencies, group).await?;
         let after = self.stat_sum(&since(to), agencies, group).await?;
-        let mut parts = StatParts::default();
-        for (g, total) in all {
-            let a = after.get(&g).copied().unwrap_or_default();
-            let f = flows.get(&g).copied().unwrap_or_default();
-            parts.before_to.insert(g.clone(), total.minus(&a));
-            parts
-                .before_from
-                .insert(g.clone(), total.minus(&a).minus(&f));
-        }
-        for (g, f) in flows {
-            parts.flows.insert(g, f);
+        let mut parts = StatParts::new();
+        for (k, total) in all {
+            let a = after.get(&k).copied().unwrap_or_default();
+            let f = flows.get(&k).copied().unwrap_or_default();
+            parts.insert(
+                k,
+                Part {
+                    flows: f,
+                    before_to: total.minus(&a),
+                    before_from: total.minus(&a).minus(&f),
+                },
+            );
         }
         Ok(parts)
     }
@@ -602,5 +619,139 @@ impl Store {
             )
             .await?
             .is_some())
+    }
+}
+
+impl Store {
+    /// Dossiers of `agencies` whose processing ended late in `[from, to)` (instants),
+    /// latest first, at most `limit` (the drill-down behind a late figure).
+    pub async fn late_dossiers(
+        &self,
+        agencies: &[String],
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<crate::DossierSummary>, StoreError> {
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let mut out = Vec::new();
+        // One index range per agency, each already in order; merged here.
+        for a in agencies {
+            let rows = conn
+                .all(
+                    &format!(
+                        "SELECT {} FROM dossiers WHERE timeliness = 'late' AND handling_agency = $1 \
+                         AND completed_at >= $2 AND completed_at < $3 ORDER BY completed_at DESC LIMIT {limit}",
+                        crate::dossiers::SUMMARY_COLUMNS
+                    ),
+                    &[Arg::from(a.as_str()), Arg::from(from), Arg::from(to)],
+                )
+                .await?;
+            for r in &rows {
+                out.push((
+                    r.opt_time("completed_at")?,
+                    crate::dossiers::summary_from_row(r)?,
+                ));
+            }
+        }
+        out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
+        Ok(out
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(_, s)| s)
+            .collect())
+    }
+}
+
+/// A dossier made up for a benchmark: the columns the queues and statistics read and
+/// its facts; its document is empty (it cannot be opened), which is why only
+/// `motcua bench dashboard` loads such rows, into a scratch database.
+#[derive(Debug, Clone)]
+pub struct SyntheticDossier {
+    /// Code.
+    pub code: String,
+    /// Status.
+    pub status: motcua_domain::Status,
+    /// Filed.
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    /// Received.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Appointment.
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Processing ended.
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Returned.
+    pub returned_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Its facts (key, channel, days, verdict…).
+    pub facts: StatFacts,
+}
+
+impl Store {
+    /// Loads made-up dossiers and adds their contributions (one transaction; for
+    /// benchmarks). Give them in time order so the cells of one call stay few.
+    pub async fn load_synthetic(&self, rows: Vec<SyntheticDossier>) -> Result<usize, StoreError> {
+        self.writer()
+            .run(move |batch| {
+                Box::pin(async move {
+                    let mut conn = batch.conn();
+                    let mut changes = Vec::new();
+                    const COLS: usize = 24;
+                    for chunk in rows.chunks(400) {
+                        let mut sql = format!(
+                            "INSERT INTO dossiers ({}) VALUES ",
+                            crate::dossiers::COLUMNS
+                        );
+                        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * COLS);
+                        for (i, d) in chunk.iter().enumerate() {
+                            if i > 0 {
+                                sql.push(',');
+                            }
+                            let marks: Vec<String> =
+                                (1..=COLS).map(|k| format!("${}", i * COLS + k)).collect();
+                            let _ = write!(sql, "({})", marks.join(","));
+                            let f = &d.facts;
+                            args.extend([
+                                Arg::from(d.code.as_str()),
+                                Arg::from(f.key.procedure.as_str()),
+                                Arg::from(d.status.as_str()),
+                                Arg::from(f.channel.as_str()),
+                                Arg::from(f.key.agency.as_str()),
+                                Arg::from(f.key.agency.as_str()),
+                                Arg::from((!f.key.unit.is_empty()).then(|| f.key.unit.clone())),
+                                Arg::from(
+                                    (!f.key.officer.is_empty()).then(|| f.key.officer.clone()),
+                                ),
+                                Arg::from(None::<String>),
+                                Arg::from(None::<String>),
+                                Arg::from("Nguyễn Văn An"),
+                                Arg::from(d.submitted_at),
+                                Arg::from(d.received_at),
+                                Arg::from(d.due_at),
+                                Arg::from(d.completed_at),
+                                Arg::from(d.returned_at),
+                                Arg::from(f.extended),
+                                Arg::from(1_i64),
+                                Arg::from("{}"),
+                                Arg::from(f.timeliness.map(|t| match t {
+                                    motcua_calendar::Timeliness::Early => "early".to_owned(),
+                                    motcua_calendar::Timeliness::OnTime => "on_time".to_owned(),
+                                    motcua_calendar::Timeliness::Late => "late".to_owned(),
+                                })),
+                                Arg::from(!d.status.is_terminal()),
+                                Arg::from(false),
+                                Arg::from(None::<String>),
+                                Arg::from(serde_json::to_string(f)?),
+                            ]);
+                            for (day, c) in f.contributions() {
+                                changes.push((f.key.clone(), day, c));
+                            }
+                        }
+                        conn.exec(&sql, &args).await?;
+                    }
+                    add_cells(&mut conn, &changes).await?;
+                    Ok(rows.len())
+                })
+            })
+            .await
     }
 }

@@ -11,6 +11,7 @@ pub mod oidc;
 pub mod payments;
 pub mod paysim;
 pub mod state;
+pub mod stats;
 pub mod ui;
 pub mod view;
 
@@ -126,6 +127,9 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{agency}/register", get(api::documents::register))
         .route("/applicants/find", post(api::applicants::find))
         .route("/audit", get(api::audit::search))
+        .route("/stats", get(api::stats::stats))
+        .route("/stats/report", get(api::stats::report))
+        .route("/index766", get(api::stats::index766))
         .route("/lookup/{code}", get(api::dossiers::lookup))
         .fallback(not_found);
     Router::new()

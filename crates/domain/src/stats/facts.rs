@@ -317,3 +317,126 @@ pub fn delta(
     out.retain(|(_, _, c)| !c.is_zero());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts() -> StatFacts {
+        StatFacts {
+            key: StatKey {
+                agency: "A".into(),
+                unit: String::new(),
+                procedure: "1.001193".into(),
+                officer: "cb".into(),
+            },
+            channel: Channel::Online,
+            received: Some(d("2026-10-08")),
+            due: Some(d("2026-10-13")),
+            end: Some((d("2026-10-14"), EndKind::Decided)),
+            timeliness: Some(Timeliness::Late),
+            extended: true,
+            returned: Some(d("2026-10-15")),
+            rating: Some((d("2026-10-16"), Satisfaction::Dissatisfied)),
+            spent_minutes: 100,
+            allowed_minutes: 80,
+            files: FileFlags {
+                digitised: true,
+                e_result: true,
+            },
+        }
+    }
+
+    #[test]
+    fn a_late_decided_dossier_counts_on_each_of_its_days() {
+        let c = facts().contributions();
+        let days: Vec<NaiveDate> = c.iter().map(|(x, _)| *x).collect();
+        assert_eq!(
+            days,
+            vec![
+                d("2026-10-08"),
+                d("2026-10-13"),
+                d("2026-10-14"),
+                d("2026-10-15"),
+                d("2026-10-16")
+            ]
+        );
+        let on = |day: &str| c.iter().find(|(x, _)| *x == d(day)).unwrap().1;
+        let received = on("2026-10-08");
+        assert_eq!(received.get(Counter::Received), 1);
+        assert_eq!(received.get(Counter::ReceivedOnline), 1);
+        assert_eq!(received.get(Counter::ReceivedDigitised), 1);
+        assert_eq!(on("2026-10-13").get(Counter::Due), 1);
+        let end = on("2026-10-14");
+        for k in [
+            Counter::Resolved,
+            Counter::Late,
+            Counter::LateApology,
+            Counter::Closed,
+            Counter::EndedAfterDue,
+            Counter::EResult,
+        ] {
+            assert_eq!(end.get(k), 1, "{k:?}");
+        }
+        // Ended after the new date too? The due day here is the appointment (13th), so
+        // the appointment was not kept.
+        assert_eq!(end.get(Counter::LateKept), 0);
+        assert_eq!(end.get(Counter::SpentMinutes), 100);
+        assert_eq!(on("2026-10-15").get(Counter::Returned), 1);
+        assert_eq!(on("2026-10-16").get(Counter::RatedDissatisfied), 1);
+    }
+
+    #[test]
+    fn refused_at_the_check_and_withdrawn_are_not_resolved() {
+        let mut f = facts();
+        f.received = None;
+        f.due = None;
+        f.end = Some((d("2026-10-08"), EndKind::Refused));
+        f.rating = None;
+        f.returned = None;
+        let c = f.contributions();
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].1.get(Counter::Refused), 1);
+        assert_eq!(c[0].1.get(Counter::Resolved), 0);
+        assert_eq!(c[0].1.get(Counter::Closed), 0);
+        let mut w = facts();
+        w.end = Some((d("2026-10-10"), EndKind::Withdrawn));
+        let c = w.contributions();
+        let end = c.iter().find(|(x, _)| *x == d("2026-10-10")).unwrap().1;
+        assert_eq!(end.get(Counter::Withdrawn), 1);
+        assert_eq!(end.get(Counter::Closed), 1);
+        assert_eq!(end.get(Counter::Resolved), 0);
+        // Ended by the due day: counted on the due day.
+        let due = c.iter().find(|(x, _)| *x == d("2026-10-13")).unwrap().1;
+        assert_eq!(due.get(Counter::EndedByDue), 1);
+    }
+
+    #[test]
+    fn delta_moves_contributions_between_keys_and_days() {
+        let old = facts();
+        let mut new = old.clone();
+        new.key.officer = "other".into();
+        let changes = delta(
+            Some((&old.key, old.contributions())),
+            Some((&new.key, new.contributions())),
+        );
+        // Every day leaves the old key and arrives at the new one.
+        assert_eq!(changes.len(), 10);
+        let sum: i64 = changes
+            .iter()
+            .map(|(_, _, c)| c.get(Counter::Received))
+            .sum();
+        assert_eq!(sum, 0);
+        assert!(
+            delta(
+                Some((&old.key, old.contributions())),
+                Some((&old.key, old.contributions()))
+            )
+            .is_empty()
+        );
+    }
+}

@@ -132,6 +132,8 @@ pub struct Figures {
     pub progress_rate: Option<f64>,
     /// % (online + assisted) ÷ received.
     pub online_rate: Option<f64>,
+    /// % online by the applicant alone ÷ received (the rate without assisted filing).
+    pub online_own_rate: Option<f64>,
     /// % online of fully online procedures ÷ received.
     pub online_full_rate: Option<f64>,
     /// % online of partly online procedures ÷ received.
@@ -363,6 +365,12 @@ pub const MEASURES: &[Measure] = &[
         true,
     ),
     m(
+        "online_own_rate",
+        "Tỷ lệ người dân tự nộp trực tuyến",
+        "trực tuyến (tự nộp) ÷ mới tiếp nhận",
+        true,
+    ),
+    m(
         "online_full_rate",
         "Tỷ lệ trực tuyến toàn trình",
         "trực tuyến toàn trình ÷ mới tiếp nhận",
@@ -474,6 +482,7 @@ impl Figures {
             late_rate: percent(late, resolved),
             progress_rate: percent(early + on_time, resolved + end.overdue),
             online_rate: percent(online + assisted, received),
+            online_own_rate: percent(online, received),
             online_full_rate: percent(split.full, received),
             online_partial_rate: percent(split.partial, received),
             digitisation_rate: percent(digitised, received),
@@ -489,5 +498,98 @@ impl Figures {
     pub fn value(&self, key: &str) -> Option<f64> {
         let v = serde_json::to_value(self).ok()?;
         v.get(key)?.as_f64()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_figure_has_exactly_one_measure() {
+        let f = Figures::compute(
+            &Counters::default(),
+            Stock::default(),
+            Stock::default(),
+            OnlineSplit::default(),
+        );
+        let v = serde_json::to_value(&f).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), MEASURES.len());
+        for m in MEASURES {
+            assert!(v.get(m.key).is_some(), "{}", m.key);
+            assert!(!m.label_vi.is_empty() && !m.formula.is_empty());
+        }
+    }
+
+    /// Ten received (6 online, 1 assisted, 2 counter, 1 post), eight resolved (2 early,
+    /// 5 on time, 1 late with apology), two open at the end of which one overdue,
+    /// 4 paid of which 3 cashless, 5 rated of which 1 dissatisfied. Rates by hand.
+    #[test]
+    fn rates_by_hand() {
+        let mut c = Counters::default();
+        for (k, v) in [
+            (Counter::Received, 10),
+            (Counter::ReceivedOnline, 6),
+            (Counter::ReceivedAssisted, 1),
+            (Counter::ReceivedCounter, 2),
+            (Counter::ReceivedPost, 1),
+            (Counter::ReceivedDigitised, 9),
+            (Counter::Resolved, 8),
+            (Counter::Early, 2),
+            (Counter::OnTime, 5),
+            (Counter::Late, 1),
+            (Counter::LateApology, 1),
+            (Counter::EResult, 4),
+            (Counter::Paid, 4),
+            (Counter::PaidCashless, 3),
+            (Counter::RatedVerySatisfied, 2),
+            (Counter::RatedSatisfied, 2),
+            (Counter::RatedDissatisfied, 1),
+            (Counter::SpentMinutes, 8 * 3 * 1440),
+            (Counter::AllowedMinutes, 8 * 5 * 1440),
+        ] {
+            c.add(k, v);
+        }
+        let f = Figures::compute(
+            &c,
+            Stock {
+                open: 3,
+                overdue: 0,
+            },
+            Stock {
+                open: 2,
+                overdue: 1,
+            },
+            OnlineSplit {
+                full: 4,
+                partial: 3,
+            },
+        );
+        assert_eq!(f.carried_over, 3);
+        assert_eq!((f.in_process, f.in_process_overdue), (2, 1));
+        assert_eq!(f.on_time_rate, Some(87.5)); // 7 / 8
+        assert_eq!(f.early_rate, Some(25.0)); // 2 / 8
+        assert_eq!(f.late_rate, Some(12.5)); // 1 / 8
+        assert_eq!(f.progress_rate, Some(77.78)); // 7 / (8 + 1)
+        assert_eq!(f.online_rate, Some(70.0)); // (6 + 1) / 10
+        assert_eq!(f.online_own_rate, Some(60.0)); // 6 / 10
+        assert_eq!(f.online_full_rate, Some(40.0)); // 4 / 10
+        assert_eq!(f.digitisation_rate, Some(90.0)); // 9 / 10
+        assert_eq!(f.e_result_rate, Some(50.0)); // 4 / 8
+        assert_eq!(f.cashless_rate, Some(75.0)); // 3 / 4
+        assert_eq!(f.satisfaction_rate, Some(80.0)); // 4 / 5
+        assert_eq!(f.avg_processing_days, Some(3.0));
+        assert_eq!(f.avg_allowed_days, Some(5.0));
+        assert_eq!(f.late_with_apology, 1);
+        // Nothing to divide by: no figure.
+        let empty = Figures::compute(
+            &Counters::default(),
+            Stock::default(),
+            Stock::default(),
+            OnlineSplit::default(),
+        );
+        assert_eq!(empty.on_time_rate, None);
+        assert_eq!(empty.avg_processing_days, None);
     }
 }

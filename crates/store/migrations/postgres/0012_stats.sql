@@ -44,3 +44,6 @@ CREATE TABLE stat_cells (
     paid_amount BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (grain, period, agency, unit, procedure, officer)
 );
+-- The drill-down from a late figure to the dossiers behind it: late ones by agency in
+-- order of the day they ended (a small partial index: late dossiers are few).
+CREATE INDEX dossiers_late ON dossiers (handling_agency, completed_at) WHERE timeliness = 'late';

@@ -11,6 +11,7 @@ pub mod fees;
 pub mod payments;
 pub mod procedures;
 pub mod processes;
+pub mod stats;
 pub mod system;
 pub mod tokens;
 pub mod totp;

@@ -21,6 +21,7 @@ mod oidc;
 mod openapi;
 mod payments;
 mod processes;
+mod stats;
 mod throttle;
 mod tokens;
 mod totp;
