@@ -186,10 +186,10 @@ async function lighthouseScores(dossier) {
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     const groups = [
-      [null, { home: "/", search: "/thu-tuc?q=dang+ky+khai+sinh", procedure: "/thu-tuc/1.001193", login: "/dang-nhap", lookup: `/tra-cuu/${dossier}` }],
+      [null, { home: "/", search: "/thu-tuc?q=dang+ky+khai+sinh", procedure: "/thu-tuc/1.001193", login: "/dang-nhap", lookup: `/tra-cuu/${dossier}`, "public-stats": "/thong-ke" }],
       ["citizen", { "my-dossiers": "/ho-so-cua-toi", "my-dossier": `/ho-so-cua-toi/${dossier}`, wizard: "/nop-ho-so/1.001193" }],
       ["officer", { queue: "/can-bo", dossier: `/can-bo/ho-so/${dossier}`, counter: "/can-bo/tiep-nhan", account: "/tai-khoan", takings: "/can-bo/thu-phi", payments: `/ho-so-cua-toi/${dossier}/thanh-toan` }],
-      ["leader", { approvals: "/can-bo/phe-duyet" }],
+      ["leader", { approvals: "/can-bo/phe-duyet", stats: "/can-bo/thong-ke?co-quan=H79.50.01", "stats-late": "/can-bo/thong-ke/tre-han", index766: "/can-bo/chi-so-766" }],
       ["admin", { admin: "/quan-tri", "process-editor": "/quan-tri/quy-trinh/1.013225" }],
     ];
     for (const [user, pages] of groups) {
@@ -607,6 +607,90 @@ try {
     expect(note.includes("cho 1 yêu cầu"), `statement imported: ${note}`);
     await axe(officer.page, "takings");
     await shoot(officer.page, "takings");
+  });
+
+  await scenario("the leader reads the year's figures, drills into an agency and its late dossiers, the 766 index, the report; the public figures", async () => {
+    const leader = await session("leader");
+    const { page } = leader;
+    await page.goto("/can-bo");
+    await Promise.all([page.waitForURL(/\/can-bo\/thong-ke/), page.locator("nav.desk a", { hasText: "Thống kê" }).click()]);
+    // The current year as the server counts it (Vietnam time), from its quick link.
+    const year = new URL(await page.locator("nav.quick a", { hasText: "Năm nay" }).getAttribute("href"), base).searchParams.get("ky");
+    expect(/^\d{4}$/.test(year), `the current year: ${year}`);
+    await page.fill("#ky", year);
+    await Promise.all([page.waitForLoadState("load"), page.click("main form.filters button[type=submit]")]);
+    const tile = (label) => page.locator("dl.kpis > div", { has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) }).locator("dd.value");
+    const received = Number((await tile("Đã tiếp nhận").textContent()).replace(/\D/g, ""));
+    expect(received > 0, `the demo's dossiers are received this year: ${received}`);
+    expect(/%/.test(await tile("Tỷ lệ giải quyết đúng hạn").textContent()), "an on-time rate");
+    expect((await page.locator("svg.mc-chart").count()) === 2, "the trend charts are drawn");
+    expect((await page.locator("#xu-huong-bang").count()) === 1, "the charts' figures as a table");
+    const agencies = page.locator("table.stats.wide tbody th a");
+    expect((await agencies.count()) >= 2, "the figures per agency, each a link");
+    expect((await page.locator("#so-lieu[hx-trigger='every 60s']").count()) === 1, "the figures refresh every minute");
+    await axe(page, "stats");
+    await shoot(page, "stats");
+    // What htmx asks for every minute: the figures alone, not the page.
+    const fragment = await page.request.get(`/can-bo/thong-ke?ky=${year}`, { headers: { "HX-Request": "true" } });
+    const html = await fragment.text();
+    expect(fragment.status() === 200 && html.trimStart().startsWith('<div id="so-lieu"') && !html.includes("<html"), "the refresh gets the figures alone");
+    // One agency: by unit, by procedure, and (for its leader) by officer.
+    await page.selectOption("#co-quan", "H79.50.01");
+    await Promise.all([page.waitForLoadState("load"), page.click("main form.filters button[type=submit]")]);
+    for (const id of ["theo-don-vi", "theo-thu-tuc", "theo-can-bo"]) {
+      expect((await page.locator(`#${id}`).count()) === 1, `the agency's figures ${id}`);
+    }
+    await axe(page, "stats-agency");
+    await shoot(page, "stats-agency");
+    // Into the late dossiers: only the leader's own agency.
+    await Promise.all([page.waitForURL(/\/can-bo\/thong-ke\/tre-han/), page.locator("dl.kpis a", { hasText: "Xem hồ sơ trễ hạn" }).click()]);
+    const late = page.locator("ul.late-list a[href^='/can-bo/ho-so/']");
+    expect((await late.count()) > 0, "the demo has late dossiers");
+    const codes = (await late.allTextContents()).map((c) => c.trim());
+    expect(codes.every((c) => !c.startsWith("H79.50.02-")), `only the leader's agency: ${codes.join(", ")}`);
+    await axe(page, "stats-late");
+    await shoot(page, "stats-late");
+    await Promise.all([page.waitForURL(new RegExp(`/can-bo/ho-so/${codes[0].replace(/\./g, "\\.")}$`)), late.first().click()]);
+    const other = await page.goto(`/can-bo/thong-ke/tre-han?ky=${year}&co-quan=H79.50.02`);
+    expect(other.status() === 403 && (await page.locator("#co-quan-error").count()) === 1, `another agency's late dossiers are refused: ${other.status()}`);
+    // Bad input: a Vietnamese message next to the field, never a 500.
+    let res = await page.goto("/can-bo/thong-ke?ky=2026-13");
+    expect(res.status() === 422 && (await page.locator("#ky-error").textContent()).includes("Kỳ báo cáo"), `a bad period: ${res.status()}`);
+    res = await page.goto("/can-bo/thong-ke?co-quan=KHONG-CO");
+    expect(res.status() === 404 && (await page.locator("#co-quan-error").textContent()).includes("KHONG-CO"), `an unknown agency: ${res.status()}`);
+    await shoot(page, "stats-errors");
+    // The 766 index.
+    await page.goto(`/can-bo/thong-ke?ky=${year}`);
+    await Promise.all([page.waitForURL(/chi-so-766/), page.locator("main a", { hasText: "Quyết định 766" }).click()]);
+    expect((await page.locator("section.index-group").count()) >= 5, "the index's groups");
+    expect(/\/ 100/.test(await page.locator("dl.kpis dd.value").first().textContent()), "the total out of 100");
+    expect((await page.locator("text=Chưa có dữ liệu").count()) > 0, "what the system cannot measure says so");
+    expect((await page.locator("ul.indicators .badge", { hasText: "chưa xác nhận" }).count()) > 0, "unconfirmed indicators are marked");
+    await axe(page, "index766");
+    await shoot(page, "index766");
+    // The report, as Excel and as PDF, with the session.
+    await page.goto(`/can-bo/thong-ke?ky=${year}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("main a", { hasText: "Tải báo cáo (Excel)" }).click()]);
+    const head = readFileSync(await download.path()).subarray(0, 2).toString();
+    expect(head === "PK" && download.suggestedFilename() === `bao-cao-tthc-${year}.xlsx`, `the Excel report (${download.suggestedFilename()})`);
+    const xlsx = await page.request.get(`/can-bo/thong-ke/bao-cao.xlsx?ky=${year}&co-quan=H79.50.01`);
+    expect(xlsx.status() === 200 && (await xlsx.body()).subarray(0, 2).toString() === "PK", `the agency's Excel report: ${xlsx.status()}`);
+    const pdf = await page.request.get(`/can-bo/thong-ke/bao-cao.pdf?ky=${year}`);
+    expect(pdf.status() === 200 && (await pdf.body()).subarray(0, 5).toString() === "%PDF-", `the PDF report: ${pdf.status()}`);
+    // The public page, from the footer: figures, no people.
+    const anon = await session(null);
+    await anon.page.goto("/");
+    await Promise.all([anon.page.waitForURL(/\/thong-ke$/), anon.page.locator("footer a", { hasText: "Thống kê" }).click()]);
+    const pub = Number((await anon.page.locator("dl.kpis dd.value").first().textContent()).replace(/\D/g, ""));
+    expect(pub > 0, `the public page counts the year's dossiers: ${pub}`);
+    expect((await anon.page.locator("svg.mc-hbars").count()) === 1, "the agencies' on-time rates are drawn");
+    expect((await anon.page.locator("#co-quan-bang").count()) === 1, "and listed in a table");
+    const text = await anon.page.locator("main").textContent();
+    for (const person of ["Phạm Minh Đức", "Lê Văn Hùng", "Trần Thị Thu"]) {
+      expect(!text.includes(person), `the public page names no officer (${person})`);
+    }
+    await axe(anon.page, "public-stats");
+    await shoot(anon.page, "public-stats");
   });
 
   await scenario("Lighthouse accessibility of the main pages", async () => {

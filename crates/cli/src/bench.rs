@@ -23,6 +23,9 @@ pub enum BenchCommand {
     /// Payment gateway notifications (IPN) per second, signatures checked, through the
     /// real server; duplicates answered once; then checks every order was paid once.
     Pay(crate::bench_pay::PayArgs),
+    /// A province's dossiers (10 M for the target) with their statistics, then the
+    /// dashboard's queries through the real server: load time, p50/p99, memory.
+    Dashboard(crate::bench_dashboard::DashboardArgs),
     /// PDF receipts per second on one core, and the first render after start.
     Render {
         /// Seconds to run the measurement.
@@ -31,11 +34,23 @@ pub enum BenchCommand {
     },
 }
 
-pub async fn run(command: BenchCommand) -> Result<(), CliError> {
+/// Runs a benchmark; `database` is the global `--database` (benchmarks on
+/// PostgreSQL work in a fresh schema; without it, in a temporary SQLite file).
+pub async fn run(command: BenchCommand, database: Option<String>) -> Result<(), CliError> {
     match command {
         BenchCommand::Calendar { seconds } => calendar(Duration::from_secs_f64(seconds.max(0.1))),
-        BenchCommand::Submit(args) => crate::bench_submit::run(args).await,
-        BenchCommand::Pay(args) => crate::bench_pay::run(args).await,
+        BenchCommand::Submit(mut args) => {
+            args.database = database;
+            crate::bench_submit::run(args).await
+        }
+        BenchCommand::Pay(mut args) => {
+            args.database = database;
+            crate::bench_pay::run(args).await
+        }
+        BenchCommand::Dashboard(mut args) => {
+            args.database = database;
+            crate::bench_dashboard::run(args).await
+        }
         BenchCommand::Render { seconds } => render(Duration::from_secs_f64(seconds.max(0.5))).await,
     }
 }

@@ -34,7 +34,7 @@ const AGENCY: &str = crate::demo::COMMUNE_A;
 pub struct PayArgs {
     /// Database to benchmark (default: a fresh SQLite file in a temporary directory).
     /// A PostgreSQL URL gets a fresh schema, dropped at the end.
-    #[arg(long = "database", id = "bench_database")]
+    #[arg(skip)]
     pub database: Option<String>,
     /// Payment orders to create and pay (one notification each).
     #[arg(long, default_value_t = 20_000)]

@@ -20,7 +20,7 @@ use crate::error::CliError;
 pub struct SubmitArgs {
     /// Database to benchmark (default: a fresh SQLite file in a temporary directory).
     /// A PostgreSQL URL gets a fresh schema, dropped at the end.
-    #[arg(long = "database", id = "bench_database")]
+    #[arg(skip)]
     pub database: Option<String>,
     /// Dossiers to file.
     #[arg(long, default_value_t = 20_000)]

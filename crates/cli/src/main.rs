@@ -1,6 +1,7 @@
 //! `motcua`: the one binary of Một Cửa.
 
 mod bench;
+mod bench_dashboard;
 mod bench_pay;
 mod bench_submit;
 mod calendar_cmd;
@@ -141,7 +142,7 @@ fn run_async(db: serve::DbArgs, command: Command) -> Result<ExitCode, CliError> 
             Command::Audit {
                 what: AuditCommand::Verify { demo, agency },
             } => serve::audit_verify(db, demo, agency).await,
-            Command::Bench { what } => bench::run(what).await,
+            Command::Bench { what } => bench::run(what, db.database).await,
             Command::Process { what } => process_cmd::run(db, what).await,
             Command::Render(args) => render_cmd::run(db, args).await,
             Command::Token { what } => token_cmd::run(db, what).await,

@@ -749,6 +749,7 @@ impl Store {
                 Box::pin(async move {
                     let n = dossiers.len();
                     let mut conn = batch.conn();
+                    let pg = conn.is_postgres();
                     for chunk in dossiers.chunks(500) {
                         let mut sql = format!("INSERT INTO dossiers ({COLUMNS}) VALUES ");
                         let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 24);
@@ -757,10 +758,7 @@ impl Store {
                             if i > 0 {
                                 sql.push(',');
                             }
-                            sql.push('(');
-                            let marks: Vec<String> = (1..=24).map(|k| format!("${}", i * 24 + k)).collect();
-                            sql.push_str(&marks.join(","));
-                            sql.push(')');
+                            sql.push_str(&crate::sql::row_marks(pg, i, 24));
                             let facts = StatFacts::of(d, FileFlags::default());
                             for (day, c) in facts.contributions() {
                                 changes.push((facts.key.clone(), day, c));
@@ -780,8 +778,7 @@ impl Store {
                                 if i > 0 {
                                     sql.push(',');
                                 }
-                                let marks: Vec<String> = (1..=8).map(|k| format!("${}", i * 8 + k)).collect();
-                                sql.push_str(&format!("({})", marks.join(",")));
+                                sql.push_str(&crate::sql::row_marks(pg, i, 8));
                                 args.extend([
                                     Arg::from(*code),
                                     Arg::from(i64::from(e.seq)),

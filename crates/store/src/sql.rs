@@ -260,3 +260,20 @@ impl Row {
         })
     }
 }
+
+/// The placeholders of row `row` of a multi-row statement whose rows have `width`
+/// parameters each, bound in order. SQLite gets anonymous `?`: sqlx looks every `$N`
+/// up by name through SQLite's linear list, which makes a statement with thousands of
+/// numbered parameters cost their square; anonymous ones are bound by position.
+pub(crate) fn row_marks(pg: bool, row: usize, width: usize) -> String {
+    let marks: Vec<String> = (1..=width)
+        .map(|k| {
+            if pg {
+                format!("${}", row * width + k)
+            } else {
+                "?".to_owned()
+            }
+        })
+        .collect();
+    format!("({})", marks.join(","))
+}

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use motcua_domain::stats::facts::{FileFlags, PaymentFacts, delta};
-use motcua_domain::stats::{Counter, Counters, Grain, Piece, StatFacts, StatKey, cover, since};
+use motcua_domain::stats::{Counter, Counters, Grain, Piece, StatFacts, StatKey, plan, since};
 
 use crate::Store;
 use crate::error::StoreError;
@@ -49,6 +49,8 @@ pub struct Part {
     pub before_from: Counters,
     /// Sums over every day before `to`.
     pub before_to: Counters,
+    /// Sums over every day before the cut asked for (today, inside a period not over).
+    pub before_cut: Option<Counters>,
 }
 
 impl Part {
@@ -57,11 +59,17 @@ impl Part {
         self.flows.add_all(&o.flows);
         self.before_from.add_all(&o.before_from);
         self.before_to.add_all(&o.before_to);
+        if let Some(c) = &o.before_cut {
+            self.before_cut
+                .get_or_insert_with(Counters::default)
+                .add_all(c);
+        }
     }
 }
 
-/// Parts per (group key, procedure): the procedure is always kept so that callers can
-/// split by the procedure's sector or online mode.
+/// Parts per (group key, procedure): a period's counters are split by procedure so
+/// that callers can split by its sector or online mode; the stocks of a group are
+/// under the empty procedure. Summing a group's parts gives the group's part.
 pub type StatParts = BTreeMap<(String, String), Part>;
 
 /// Rows of the cells table, for the consistency check: (grain, period, key) → counters.
@@ -69,7 +77,7 @@ pub type CellMap = BTreeMap<(Grain, String, StatKey), Counters>;
 
 /// The upsert of `rows` cells at once (each cell appears once, as the caller
 /// gathered them by key).
-fn upsert_sql(rows: usize) -> String {
+fn upsert_sql(pg: bool, rows: usize) -> String {
     let cols: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
     let width = 6 + cols.len();
     let mut sql =
@@ -82,8 +90,7 @@ fn upsert_sql(rows: usize) -> String {
         if r > 0 {
             sql.push(',');
         }
-        let marks: Vec<String> = (1..=width).map(|k| format!("${}", r * width + k)).collect();
-        let _ = write!(sql, "({})", marks.join(", "));
+        sql.push_str(&crate::sql::row_marks(pg, r, width));
     }
     sql.push_str(" ON CONFLICT (grain, period, agency, unit, procedure, officer) DO UPDATE SET ");
     let sets: Vec<String> = cols
@@ -150,7 +157,8 @@ pub(crate) async fn add_cells(
             ]);
             args.extend(c.0.iter().map(|v| Arg::from(*v)));
         }
-        conn.exec(&upsert_sql(chunk.len()), &args).await?;
+        let sql = upsert_sql(conn.is_postgres(), chunk.len());
+        conn.exec(&sql, &args).await?;
     }
     Ok(())
 }
@@ -305,80 +313,122 @@ fn piece_sql(pieces: &[Piece], args: &mut Vec<Arg>) -> String {
 }
 
 impl Store {
+    /// Sums per (group, procedure) over `pieces`: one query per run, so that each is a
+    /// range of the primary key (an OR of ranges made SQLite scan the whole table).
     async fn stat_sum(
         &self,
         pieces: &[Piece],
         agencies: Option<&[String]>,
         group: StatGroup,
+        by_procedure: bool,
     ) -> Result<BTreeMap<(String, String), Counters>, StoreError> {
-        let mut args = Vec::new();
-        let mut sql = format!(
-            "SELECT {} AS g, procedure AS p, {} FROM stat_cells WHERE {}",
-            group.expr(),
-            sums_sql(),
-            piece_sql(pieces, &mut args)
-        );
-        if let Some(list) = agencies {
-            if list.is_empty() {
-                return Ok(BTreeMap::new());
-            }
-            let marks: Vec<String> = list
-                .iter()
-                .map(|a| {
-                    args.push(Arg::from(a.as_str()));
-                    format!("${}", args.len())
-                })
-                .collect();
-            let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+        let mut out: BTreeMap<(String, String), Counters> = BTreeMap::new();
+        if agencies.is_some_and(<[String]>::is_empty) {
+            return Ok(out);
         }
-        sql.push_str(" GROUP BY 1, 2");
         let mut rc = self.read().await?;
-        let rows = rc.conn().all(&sql, &args).await?;
-        let mut out = BTreeMap::new();
-        for r in &rows {
-            let c = counters_of(r)?;
-            if !c.is_zero() {
-                out.insert((r.text("g")?, r.text("p")?), c);
+        for piece in pieces {
+            let mut args = Vec::new();
+            let mut sql = format!(
+                "SELECT {} AS g, {} AS p, {} FROM stat_cells WHERE {}",
+                group.expr(),
+                if by_procedure { "procedure" } else { "''" },
+                sums_sql(),
+                piece_sql(std::slice::from_ref(piece), &mut args)
+            );
+            if let Some(list) = agencies {
+                let marks: Vec<String> = list
+                    .iter()
+                    .map(|a| {
+                        args.push(Arg::from(a.as_str()));
+                        format!("${}", args.len())
+                    })
+                    .collect();
+                let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+            }
+            sql.push_str(" GROUP BY 1, 2");
+            let rows = rc.conn().all(&sql, &args).await?;
+            for r in &rows {
+                let c = counters_of(r)?;
+                if !c.is_zero() {
+                    out.entry((r.text("g")?, r.text("p")?))
+                        .or_default()
+                        .add_all(&c);
+                }
             }
         }
         Ok(out)
     }
 
     /// The counters of the days `[from, to)` and the all-time sums before `from` and
-    /// before `to` (stocks), per group, for the given agencies (all when `None`).
+    /// before `to` (stocks), per group, for the given agencies (all when `None`);
+    /// `today` only helps choose the cheapest rows to read.
     /// Three queries over a bounded number of rows whatever the number of dossiers.
     pub async fn stat_parts(
         &self,
         from: NaiveDate,
         to: NaiveDate,
+        today: NaiveDate,
         agencies: Option<&[String]>,
         group: StatGroup,
     ) -> Result<StatParts, StoreError> {
+        let whole = |grain| Piece {
+            grain,
+            from: None,
+            to: None,
+        };
+        // Stocks need no procedure split: they are read per group only (a handful of
+        // rows), the period's counters per group and procedure.
         let all = self
-            .stat_sum(
-                &[Piece {
-                    grain: Grain::All,
-                    from: None,
-                    to: None,
-                }],
-                agencies,
-                group,
-            )
+            .stat_sum(&[whole(Grain::All)], agencies, group, false)
             .await?;
-        let flows = self.stat_sum(&cover(from, to), agencies, group).await?;
-        let after = self.stat_sum(&since(to), agencies, group).await?;
+        let plan = plan(from, to, today);
+        let mut flows = self.stat_sum(&plan.plus, agencies, group, true).await?;
+        if !plan.minus.is_empty() {
+            let minus = self.stat_sum(&plan.minus, agencies, group, true).await?;
+            for (k, m) in minus {
+                flows.entry(k).or_default().sub_all(&m);
+            }
+            flows.retain(|_, c| !c.is_zero());
+        }
+        let after = self.stat_sum(&since(to), agencies, group, false).await?;
+        // Inside a period not over, the sums before today too (what is overdue now).
+        let after_today = if from <= today && today < to {
+            Some(self.stat_sum(&since(today), agencies, group, false).await?)
+        } else {
+            None
+        };
+        let mut flows_of_group: BTreeMap<&str, Counters> = BTreeMap::new();
+        for ((g, _), f) in &flows {
+            flows_of_group.entry(g.as_str()).or_default().add_all(f);
+        }
         let mut parts = StatParts::new();
-        for (k, total) in all {
-            let a = after.get(&k).copied().unwrap_or_default();
-            let f = flows.get(&k).copied().unwrap_or_default();
+        for ((g, _), total) in &all {
+            let a = after
+                .get(&(g.clone(), String::new()))
+                .copied()
+                .unwrap_or_default();
+            let f = flows_of_group.get(g.as_str()).copied().unwrap_or_default();
+            let before_cut = after_today.as_ref().map(|m| {
+                total.minus(
+                    &m.get(&(g.clone(), String::new()))
+                        .copied()
+                        .unwrap_or_default(),
+                )
+            });
+            // The group's stocks, under an empty procedure.
             parts.insert(
-                k,
+                (g.clone(), String::new()),
                 Part {
-                    flows: f,
+                    flows: Counters::default(),
                     before_to: total.minus(&a),
                     before_from: total.minus(&a).minus(&f),
+                    before_cut,
                 },
             );
+        }
+        for (k, f) in flows {
+            parts.entry(k).or_default().flows.add_all(&f);
         }
         Ok(parts)
     }
@@ -694,6 +744,7 @@ impl Store {
             .run(move |batch| {
                 Box::pin(async move {
                     let mut conn = batch.conn();
+                    let pg = conn.is_postgres();
                     let mut changes = Vec::new();
                     const COLS: usize = 24;
                     for chunk in rows.chunks(400) {
@@ -706,9 +757,7 @@ impl Store {
                             if i > 0 {
                                 sql.push(',');
                             }
-                            let marks: Vec<String> =
-                                (1..=COLS).map(|k| format!("${}", i * COLS + k)).collect();
-                            let _ = write!(sql, "({})", marks.join(","));
+                            sql.push_str(&crate::sql::row_marks(pg, i, COLS));
                             let f = &d.facts;
                             args.extend([
                                 Arg::from(d.code.as_str()),

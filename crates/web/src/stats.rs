@@ -202,6 +202,15 @@ pub struct View {
     pub by_procedure: BTreeMap<String, Part>,
 }
 
+/// Makes the end stock's overdue count that of `before_today` (the sums before
+/// today) while keeping its open count: the counters behind "overdue" are replaced.
+fn overdue_now(p: &mut Part, before_today: &Counters) {
+    for c in [Counter::Due, Counter::EndedByDue, Counter::EndedAfterDue] {
+        let v = before_today.get(c) - p.before_to.get(c);
+        p.before_to.add(c, v);
+    }
+}
+
 fn figures_of<'a>(
     parts: impl IntoIterator<Item = (&'a String, &'a Part)>,
     catalog: &Catalog,
@@ -264,19 +273,29 @@ pub async fn view(
     breakdown: Option<Breakdown>,
 ) -> ApiResult<View> {
     let group = breakdown.map_or(StatGroup::Procedure, Breakdown::store_group);
-    let parts = state
+    let today = motcua_domain::time::to_local(state.now()).date();
+    let mut parts = state
         .store()
-        .stat_parts(from, to, scope.agencies.as_deref(), group)
+        .stat_parts(from, to, today, scope.agencies.as_deref(), group)
         .await?;
+    // A period that is not over: what is overdue is counted now, not at its end (a
+    // dossier due today is not late before today ends).
+    for p in parts.values_mut() {
+        if let Some(now) = p.before_cut {
+            overdue_now(p, &now);
+        }
+    }
     let catalog = state.catalog();
     let mut by_procedure: BTreeMap<String, Part> = BTreeMap::new();
     let mut by_row: BTreeMap<String, BTreeMap<String, Part>> = BTreeMap::new();
     for ((g, procedure), p) in &parts {
         by_procedure.entry(procedure.clone()).or_default().add(p);
         if let Some(b) = breakdown {
+            // Grouped by procedure, the group key is the procedure (the stocks' parts
+            // have no procedure of their own).
             let key = if b == Breakdown::Sector {
                 catalog
-                    .get(procedure)
+                    .get(g)
                     .map_or_else(|| "Khác".to_owned(), |x| x.sector.clone())
             } else {
                 g.clone()

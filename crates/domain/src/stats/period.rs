@@ -125,6 +125,72 @@ pub fn since(from: NaiveDate) -> Vec<Piece> {
     out
 }
 
+/// Sums to add and sums to take away that together give a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Runs to add.
+    pub plus: Vec<Piece>,
+    /// Runs to take away.
+    pub minus: Vec<Piece>,
+}
+
+/// Rough number of rows a run reads, in units of "every key once": a day holds only
+/// the keys active that day, a month or year nearly every key, and periods after
+/// `today` hold only due days and so are nearly empty.
+fn cost(pieces: &[Piece], today: NaiveDate) -> f64 {
+    let mut total = 0.0;
+    for p in pieces {
+        let (Some(from), Some(to)) = (p.from, p.to) else {
+            total += 0.05;
+            continue;
+        };
+        let mut cur = from;
+        while cur < to {
+            let (next, weight) = match p.grain {
+                Grain::Day => (cur.succ_opt().unwrap_or(NaiveDate::MAX), 0.3),
+                Grain::Month => (next_month(cur), 1.0),
+                Grain::Year | Grain::All => (next_year(cur), 1.0),
+            };
+            total += if cur > today { 0.05 } else { weight };
+            cur = next;
+        }
+    }
+    total
+}
+
+/// The cheapest way to sum the days `[from, to)`: the runs that cover it, or — for a
+/// year or month not yet over, the usual dashboard period — the whole year or month
+/// minus its rest, which has happened only as far as due days go.
+pub fn plan(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Plan {
+    let direct = Plan {
+        plus: cover(from, to),
+        minus: Vec::new(),
+    };
+    let mut best = (cost(&direct.plus, today), direct);
+    let enclosing = [
+        (from.ordinal() == 1, Grain::Year, next_year(from)),
+        (from.day() == 1, Grain::Month, next_month(from)),
+    ];
+    for (aligned, grain, end) in enclosing {
+        if !aligned || to >= end || to <= from {
+            continue;
+        }
+        let candidate = Plan {
+            plus: vec![Piece {
+                grain,
+                from: Some(from),
+                to: Some(end),
+            }],
+            minus: cover(to, end),
+        };
+        let c = cost(&candidate.plus, today) + cost(&candidate.minus, today);
+        if c < best.0 {
+            best = (c, candidate);
+        }
+    }
+    best.1
+}
+
 /// A reporting period: a day, month, quarter or year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Period {
@@ -318,6 +384,37 @@ mod tests {
                     assert_eq!(w[0].succ_opt().unwrap(), w[1]);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_year_so_far_is_the_year_minus_its_rest() {
+        let p = plan(d("2026-01-01"), d("2026-12-03"), d("2026-12-02"));
+        assert_eq!(p.plus.len(), 1);
+        assert_eq!(p.plus[0].grain, Grain::Year);
+        assert_eq!(days_of(&p.minus).len(), 29); // 3–31 December
+        // A past half year is summed directly.
+        let p = plan(d("2025-01-01"), d("2025-07-01"), d("2026-12-02"));
+        assert!(p.minus.is_empty());
+        assert_eq!(p.plus[0].grain, Grain::Month);
+        // This month so far.
+        let p = plan(d("2026-12-01"), d("2026-12-20"), d("2026-12-19"));
+        assert_eq!((p.plus[0].grain, p.minus.len()), (Grain::Month, 1));
+        // Its first two days: two day rows are cheaper than a month.
+        let p = plan(d("2026-12-01"), d("2026-12-03"), d("2026-12-02"));
+        assert_eq!((p.plus[0].grain, p.minus.len()), (Grain::Day, 0));
+        // Whatever the plan, plus minus minus is the range, day for day.
+        for (f, t) in [
+            ("2026-01-01", "2026-06-15"),
+            ("2026-03-01", "2026-03-20"),
+            ("2026-01-01", "2026-12-31"),
+        ] {
+            let p = plan(d(f), d(t), d("2026-06-01"));
+            let plus = days_of(&p.plus);
+            let minus = days_of(&p.minus);
+            let net: Vec<_> = plus.iter().filter(|x| !minus.contains(x)).collect();
+            assert_eq!(net.len() as i64, (d(t) - d(f)).num_days(), "{f} {t}");
+            assert_eq!(plus.len() - minus.len(), net.len());
         }
     }
 

@@ -173,7 +173,13 @@ async fn incremental_counters_equal_a_full_recount() {
         );
         let parts = b
             .store
-            .stat_parts(from, to, None, StatGroup::Total)
+            .stat_parts(
+                from,
+                to,
+                NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                None,
+                StatGroup::Total,
+            )
             .await
             .unwrap();
         let mut by_hand = 0;
@@ -190,6 +196,41 @@ async fn incremental_counters_equal_a_full_recount() {
             total.add(p);
         }
         assert_eq!(total.flows.get(Counter::Received), by_hand);
+        // A month so far is read as the month minus its rest: the same sums as the days.
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(),
+        );
+        assert!(
+            !motcua_domain::stats::plan(from, to, NaiveDate::from_ymd_opt(2026, 10, 24).unwrap())
+                .minus
+                .is_empty()
+        );
+        let parts = b
+            .store
+            .stat_parts(
+                from,
+                to,
+                NaiveDate::from_ymd_opt(2026, 10, 24).unwrap(),
+                None,
+                StatGroup::Total,
+            )
+            .await
+            .unwrap();
+        let mut by_hand = motcua_domain::stats::Counters::default();
+        for ((g, period, _), c) in &cells {
+            if *g == motcua_domain::stats::Grain::Day
+                && period.as_str() >= "2026-10-01"
+                && period.as_str() < "2026-10-25"
+            {
+                by_hand.add_all(c);
+            }
+        }
+        let mut total = motcua_store::Part::default();
+        for p in parts.values() {
+            total.add(p);
+        }
+        assert_eq!(total.flows, by_hand, "{}", b.name);
         b
     })
     .await;
@@ -312,12 +353,16 @@ async fn figures_of_a_hand_built_month() {
             .stat_parts(
                 d("2026-10-01"),
                 d("2026-11-01"),
+                d("2026-11-20"),
                 Some(&[A.to_owned()]),
                 StatGroup::Total,
             )
             .await
             .unwrap();
-        let p = parts[&(String::new(), "1.001193".to_owned())];
+        let mut p = motcua_store::Part::default();
+        for part in parts.values() {
+            p.add(part);
+        }
         let f = Figures::compute(
             &p.flows,
             Stock::from_cumulative(&p.before_from),
@@ -347,6 +392,7 @@ async fn figures_of_a_hand_built_month() {
             .stat_parts(
                 d("2026-10-01"),
                 d("2026-11-01"),
+                d("2026-11-20"),
                 Some(&[B.to_owned()]),
                 StatGroup::Agency,
             )
@@ -355,10 +401,21 @@ async fn figures_of_a_hand_built_month() {
         assert!(parts_b.is_empty());
         let by_agency = b
             .store
-            .stat_parts(d("2026-10-01"), d("2026-11-01"), None, StatGroup::Agency)
+            .stat_parts(
+                d("2026-10-01"),
+                d("2026-11-01"),
+                d("2026-11-20"),
+                None,
+                StatGroup::Agency,
+            )
             .await
             .unwrap();
-        assert_eq!(by_agency[&(A.to_owned(), "1.001193".to_owned())].flows.get(Counter::Received), 3);
+        assert_eq!(
+            by_agency[&(A.to_owned(), "1.001193".to_owned())]
+                .flows
+                .get(Counter::Received),
+            3
+        );
         // The month series has October with 3 received.
         let series = b
             .store

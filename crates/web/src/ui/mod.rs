@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod citizen;
+pub mod dashboard;
 pub mod desk;
 pub mod forms;
 pub mod i18n;
@@ -70,6 +71,12 @@ pub fn routes() -> Router<AppState> {
             get(payments::receipt_pdf),
         )
         .route("/thanh-toan/ket-qua/{gateway}", get(payments::back))
+        .route("/thong-ke", get(dashboard::public))
+        .route("/can-bo/thong-ke", get(dashboard::overview))
+        .route("/can-bo/thong-ke/tre-han", get(dashboard::late))
+        .route("/can-bo/thong-ke/bao-cao.xlsx", get(dashboard::report_xlsx))
+        .route("/can-bo/thong-ke/bao-cao.pdf", get(dashboard::report_pdf))
+        .route("/can-bo/chi-so-766", get(dashboard::index766))
         .route("/can-bo/thu-phi", get(payments::takings))
         .route("/can-bo/thu-phi/sao-ke", post(payments::import))
         .route(

@@ -11,7 +11,7 @@ async fn every_documented_route_exists_and_the_document_is_served() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 43);
+    assert_eq!(paths.len(), 46);
     for (path, item) in paths {
         let concrete = path
             .replace("{code}", "H79.50.01-261008-0001")
