@@ -25,6 +25,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
+use crate::bench_submit::percentile;
 use crate::error::CliError;
 
 /// Options of `motcua bench dashboard`.
@@ -50,18 +51,6 @@ pub struct DashboardArgs {
 
 fn bench_err(e: impl std::fmt::Display) -> CliError {
     CliError::Bench(e.to_string())
-}
-
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let idx = ((sorted.len().max(1) as f64 - 1.0) * p).round() as usize;
-    #[allow(clippy::cast_precision_loss)]
-    let v = sorted.get(idx).copied().unwrap_or(0) as f64 / 1000.0;
-    v
 }
 
 /// Resident and peak memory of this process, from /proc (Linux).

@@ -24,6 +24,7 @@ use motcua_web::payments::{GatewayKind, PaymentsConfig};
 use motcua_web::{AppState, SystemClock, WebConfig};
 use serde_json::{Value, json};
 
+use crate::bench_submit::percentile;
 use crate::error::CliError;
 
 /// The agency whose account collects every order of the run.
@@ -50,19 +51,6 @@ pub struct PayArgs {
 
 fn bench_err(e: impl std::fmt::Display) -> CliError {
     CliError::Bench(e.to_string())
-}
-
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(idx).copied().unwrap_or(0) as f64 / 1000.0
 }
 
 /// The fee book of the run: one treasury account for the agency, and a fixed fee on

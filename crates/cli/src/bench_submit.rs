@@ -46,7 +46,8 @@ fn bench_err(e: impl std::fmt::Display) -> CliError {
     CliError::Bench(e.to_string())
 }
 
-fn percentile(sorted: &[u64], p: f64) -> f64 {
+/// The `p` quantile of sorted microseconds, in milliseconds.
+pub(crate) fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -236,15 +236,37 @@ pub(crate) async fn refresh_files(conn: &mut Conn<'_>, code: &str) -> Result<(),
     move_dossier(conn, Some(&old), &new).await
 }
 
+/// What an order's facts are read from (its procedure is its dossier's).
+const ORDER_FACTS_SQL: &str = "SELECT o.agency AS agency, d.procedure_code AS procedure_code, \
+     o.paid_at AS paid_at, o.amount_paid AS amount_paid, o.status AS status, o.stat_facts AS stat_facts, \
+     CAST((SELECT COUNT(*) FROM pay_credits c WHERE c.order_id = o.id AND c.method = 'cash') AS BIGINT) AS cash \
+     FROM pay_orders o JOIN dossiers d ON d.code = o.dossier_code";
+
+/// An order's facts from a row of [`ORDER_FACTS_SQL`].
+fn payment_facts(r: &Row) -> Result<PaymentFacts, StoreError> {
+    let paid = matches!(
+        r.text("status")?.as_str(),
+        "paid" | "refunded" | "partially_refunded"
+    );
+    Ok(PaymentFacts {
+        agency: r.text("agency")?,
+        procedure: r.text("procedure_code")?,
+        paid: if paid {
+            r.opt_time("paid_at")?.map(crate::payments::vietnam_day)
+        } else {
+            None
+        },
+        cashless: r.int("cash")? == 0,
+        amount: r.int("amount_paid")?,
+    })
+}
+
 /// A payment order's facts, read in the transaction that changed it, and the cells
 /// moved from what it contributed before.
 pub(crate) async fn refresh_order(conn: &mut Conn<'_>, order_id: i64) -> Result<(), StoreError> {
     let Some(r) = conn
         .opt(
-            "SELECT o.agency AS agency, d.procedure_code AS procedure_code, o.paid_at AS paid_at, \
-             o.amount_paid AS amount_paid, o.status AS status, o.stat_facts AS stat_facts, \
-             CAST((SELECT COUNT(*) FROM pay_credits c WHERE c.order_id = o.id AND c.method = 'cash') AS BIGINT) AS cash \
-             FROM pay_orders o JOIN dossiers d ON d.code = o.dossier_code WHERE o.id = $1",
+            &format!("{ORDER_FACTS_SQL} WHERE o.id = $1"),
             &[Arg::from(order_id)],
         )
         .await?
@@ -255,21 +277,7 @@ pub(crate) async fn refresh_order(conn: &mut Conn<'_>, order_id: i64) -> Result<
         .opt_text("stat_facts")?
         .map(|t| serde_json::from_str(&t))
         .transpose()?;
-    let paid = matches!(
-        r.text("status")?.as_str(),
-        "paid" | "refunded" | "partially_refunded"
-    );
-    let new = PaymentFacts {
-        agency: r.text("agency")?,
-        procedure: r.text("procedure_code")?,
-        paid: if paid {
-            r.opt_time("paid_at")?.map(crate::payments::vietnam_day)
-        } else {
-            None
-        },
-        cashless: r.int("cash")? == 0,
-        amount: r.int("amount_paid")?,
-    };
+    let new = payment_facts(&r)?;
     if old.as_ref() == Some(&new) {
         return Ok(());
     }
@@ -511,89 +519,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The cells recounted from scratch: every dossier's facts recomputed from its
-    /// document, history and files, every order's from its row. What `stat_cells`
-    /// must equal.
-    pub async fn stat_recount(&self) -> Result<CellMap, StoreError> {
-        let mut changes: Vec<(StatKey, NaiveDate, Counters)> = Vec::new();
-        let mut after = String::new();
-        loop {
-            let codes: Vec<String> = {
-                let mut rc = self.read().await?;
-                rc.conn()
-                    .all(
-                        "SELECT code FROM dossiers WHERE code > $1 ORDER BY code LIMIT 500",
-                        &[Arg::from(after.as_str())],
-                    )
-                    .await?
-                    .iter()
-                    .map(|r| r.text("code"))
-                    .collect::<Result<_, _>>()?
-            };
-            let Some(last) = codes.last() else { break };
-            after.clone_from(last);
-            for code in codes {
-                let Some(d) = self.dossier(&code).await? else {
-                    continue;
-                };
-                let flags = {
-                    let mut rc = self.read().await?;
-                    file_flags(&mut rc.conn(), &code).await?
-                };
-                let f = StatFacts::of(&d, flags);
-                for (day, c) in f.contributions() {
-                    changes.push((f.key.clone(), day, c));
-                }
-            }
-        }
-        let orders = {
-            let mut rc = self.read().await?;
-            rc.conn()
-                .all(
-                    "SELECT o.agency AS agency, d.procedure_code AS procedure_code, o.paid_at AS paid_at, \
-                     o.amount_paid AS amount_paid, o.status AS status, \
-                     CAST((SELECT COUNT(*) FROM pay_credits c WHERE c.order_id = o.id AND c.method = 'cash') AS BIGINT) AS cash \
-                     FROM pay_orders o JOIN dossiers d ON d.code = o.dossier_code",
-                    &[],
-                )
-                .await?
-        };
-        for r in &orders {
-            let paid = matches!(
-                r.text("status")?.as_str(),
-                "paid" | "refunded" | "partially_refunded"
-            );
-            let f = PaymentFacts {
-                agency: r.text("agency")?,
-                procedure: r.text("procedure_code")?,
-                paid: if paid {
-                    r.opt_time("paid_at")?.map(crate::payments::vietnam_day)
-                } else {
-                    None
-                },
-                cashless: r.int("cash")? == 0,
-                amount: r.int("amount_paid")?,
-            };
-            for (day, c) in f.contributions() {
-                changes.push((f.key(), day, c));
-            }
-        }
-        let mut out = CellMap::new();
-        for (key, day, c) in changes {
-            for g in Grain::ALL {
-                out.entry((g, g.key(day), key.clone()))
-                    .or_default()
-                    .add_all(&c);
-            }
-        }
-        out.retain(|_, c| !c.is_zero());
-        Ok(out)
-    }
-
-    /// Rebuilds the cells and every row's facts from scratch (after an upgrade from a
-    /// version without statistics, or by an administrator): one transaction.
-    pub async fn stat_rebuild(&self) -> Result<usize, StoreError> {
-        let mut facts: Vec<(String, StatFacts)> = Vec::new();
+    /// Every dossier's facts, recomputed from its document, history and files.
+    async fn all_dossier_facts(&self) -> Result<Vec<(String, StatFacts)>, StoreError> {
+        let mut facts = Vec::new();
         let mut after = String::new();
         loop {
             let codes: Vec<String> = {
@@ -620,6 +548,45 @@ impl Store {
                 }
             }
         }
+        Ok(facts)
+    }
+
+    /// The cells recounted from scratch: every dossier's facts recomputed from its
+    /// document, history and files, every order's from its row. What `stat_cells`
+    /// must equal.
+    pub async fn stat_recount(&self) -> Result<CellMap, StoreError> {
+        let mut changes: Vec<(StatKey, NaiveDate, Counters)> = Vec::new();
+        for (_, f) in self.all_dossier_facts().await? {
+            for (day, c) in f.contributions() {
+                changes.push((f.key.clone(), day, c));
+            }
+        }
+        let orders = {
+            let mut rc = self.read().await?;
+            rc.conn().all(ORDER_FACTS_SQL, &[]).await?
+        };
+        for r in &orders {
+            let f = payment_facts(r)?;
+            for (day, c) in f.contributions() {
+                changes.push((f.key(), day, c));
+            }
+        }
+        let mut out = CellMap::new();
+        for (key, day, c) in changes {
+            for g in Grain::ALL {
+                out.entry((g, g.key(day), key.clone()))
+                    .or_default()
+                    .add_all(&c);
+            }
+        }
+        out.retain(|_, c| !c.is_zero());
+        Ok(out)
+    }
+
+    /// Rebuilds the cells and every row's facts from scratch (after an upgrade from a
+    /// version without statistics, or by an administrator): one transaction.
+    pub async fn stat_rebuild(&self) -> Result<usize, StoreError> {
+        let facts = self.all_dossier_facts().await?;
         let n = facts.len();
         self.writer()
             .run(move |batch| {
