@@ -47,6 +47,14 @@ pub struct DashboardArgs {
     /// Requests per measured query.
     #[arg(long, default_value_t = 50)]
     pub queries: usize,
+    /// Keep the generated database (its path or schema is printed) to query it again
+    /// with `--reuse`.
+    #[arg(long)]
+    pub keep: bool,
+    /// Skip the load: `--database` already holds a database this benchmark generated
+    /// (with the same `--agencies`) and kept.
+    #[arg(long, requires = "keep")]
+    pub reuse: bool,
 }
 
 fn bench_err(e: impl std::fmt::Display) -> CliError {
@@ -276,8 +284,26 @@ pub async fn run(args: DashboardArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| format!("sqlite://{}", sqlite_file.display()));
     let pg_schema = (!database.starts_with("sqlite"))
         .then(|| format!("bench_{}", uuid::Uuid::new_v4().simple()));
+    if args.reuse {
+        // The kept database: a SQLite file, or the schema named after `#` in the URL.
+        let (url, schema) = match database.split_once('#') {
+            Some((u, s)) => (u.to_owned(), Some(s.to_owned())),
+            None => (database.clone(), None),
+        };
+        opts.pg_schema = schema;
+        let result = run_on(&args, &url, opts, &sqlite_file).await;
+        let _ = std::fs::remove_dir_all(&scratch);
+        return result;
+    }
     opts.pg_schema.clone_from(&pg_schema);
     let result = run_on(&args, &database, opts, &sqlite_file).await;
+    if args.keep {
+        match &pg_schema {
+            Some(schema) => println!("kept: --database '{database}#{schema}'"),
+            None => println!("kept: --database 'sqlite://{}'", sqlite_file.display()),
+        }
+        return result;
+    }
     if let Some(schema) = &pg_schema {
         Store::drop_pg_schema(&database, schema).await?;
     }
@@ -296,84 +322,11 @@ async fn run_on(
     let now = motcua_domain::time::micros(Utc::now());
     let hash = motcua_web::hash_password("demo").map_err(bench_err)?;
     let (org, keys) = org(args.agencies.max(1), &hash);
-    store.save_org(org, "bench", now).await?;
-    let catalog = crate::import::demo_catalog()?;
-    let procedures: Vec<String> = catalog.iter().map(|p| p.code.clone()).collect();
-    store.save_procedures(catalog, "bench", now).await?;
-    println!(
-        "database: {} ({database}); {} dossiers over {} agencies and {} procedures, {} years",
-        store.backend(),
-        args.dossiers,
-        keys.len(),
-        procedures.len(),
-        args.years
-    );
-
-    // Load, in time order, in batches of one transaction each.
-    let mut rng = StdRng::seed_from_u64(766);
-    let start = now - chrono::Duration::days(i64::from(args.years.max(1)) * 365);
-    let span = (now - start).num_seconds();
-    let mut seq: std::collections::HashMap<(usize, NaiveDate), u32> =
-        std::collections::HashMap::new();
-    // Agencies differ in size: a few busy wards, many quiet communes.
-    let weights: Vec<f64> = (0..keys.len())
-        .map(|i| 1.0 / ((i + 1) as f64).sqrt())
-        .collect();
-    let total_w: f64 = weights.iter().sum();
-    let mut progress = Progress::new(args.dossiers);
-    let started = Instant::now();
-    let mut batch = Vec::with_capacity(5_000);
-    for i in 0..args.dossiers {
-        #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
-        let offset = (i as i64).saturating_mul(span) / (args.dossiers.max(1) as i64);
-        let at = start + chrono::Duration::seconds(offset);
-        let mut pick = rng.random_range(0.0..total_w);
-        let mut a = 0;
-        for (k, w) in weights.iter().enumerate() {
-            if pick < *w {
-                a = k;
-                break;
-            }
-            pick -= w;
-        }
-        let (agency, unit, officers) = keys.get(a).ok_or_else(|| bench_err("no agency"))?;
-        let d = day(at);
-        let n = seq.entry((a, d)).or_insert(0);
-        *n += 1;
-        let code = format!("{agency}-{}-{:04}", d.format("%y%m%d"), n);
-        let procedure = procedures
-            .get(rng.random_range(0..procedures.len().max(1)))
-            .cloned()
-            .unwrap_or_default();
-        let key = StatKey {
-            agency: agency.clone(),
-            unit: unit.clone(),
-            procedure,
-            officer: officers
-                .get(rng.random_range(0..2))
-                .cloned()
-                .unwrap_or_default(),
-        };
-        batch.push(dossier(&mut rng, at, now, code, key));
-        if batch.len() == 5_000 || i + 1 == args.dossiers {
-            store.load_synthetic(std::mem::take(&mut batch)).await?;
-            seq.retain(|(_, day), _| *day >= d);
-            progress.show(i + 1, false);
-        }
+    if !args.reuse {
+        load(args, &store, org, &keys, now, sqlite_file).await?;
+    } else {
+        println!("database: {} ({database}), as kept", store.backend());
     }
-    progress.show(args.dossiers, true);
-    let load = started.elapsed().as_secs_f64();
-    #[allow(clippy::cast_precision_loss)]
-    let rate = args.dossiers as f64 / load.max(0.001);
-    println!(
-        "load: {} dossiers in {load:.1} s ({rate:.0}/s)",
-        args.dossiers
-    );
-    if let Ok(m) = std::fs::metadata(sqlite_file) {
-        println!("database file: {} MiB", m.len() / (1024 * 1024));
-    }
-    println!("memory after load: {}", memory());
-
     // The server, in process, and the dashboard's requests.
     let state = AppState::load(
         store.clone(),
@@ -486,5 +439,95 @@ async fn run_on(
     println!("memory after queries: {}", memory());
     let _ = stop_tx.send(());
     let _ = server.await;
+    Ok(())
+}
+
+/// Generates the dossiers and loads them, with a progress bar.
+#[allow(clippy::disallowed_methods)] // a benchmark measures elapsed time
+async fn load(
+    args: &DashboardArgs,
+    store: &Store,
+    org: motcua_store::OrgImport,
+    keys: &[(String, String, [String; 2])],
+    now: DateTime<Utc>,
+    sqlite_file: &std::path::Path,
+) -> Result<(), CliError> {
+    store.save_org(org, "bench", now).await?;
+    let catalog = crate::import::demo_catalog()?;
+    let procedures: Vec<String> = catalog.iter().map(|p| p.code.clone()).collect();
+    store.save_procedures(catalog, "bench", now).await?;
+    println!(
+        "database: {}; {} dossiers over {} agencies and {} procedures, {} years",
+        store.backend(),
+        args.dossiers,
+        keys.len(),
+        procedures.len(),
+        args.years
+    );
+
+    // Load, in time order, in batches of one transaction each.
+    let mut rng = StdRng::seed_from_u64(766);
+    let start = now - chrono::Duration::days(i64::from(args.years.max(1)) * 365);
+    let span = (now - start).num_seconds();
+    let mut seq: std::collections::HashMap<(usize, NaiveDate), u32> =
+        std::collections::HashMap::new();
+    // Agencies differ in size: a few busy wards, many quiet communes.
+    let weights: Vec<f64> = (0..keys.len())
+        .map(|i| 1.0 / ((i + 1) as f64).sqrt())
+        .collect();
+    let total_w: f64 = weights.iter().sum();
+    let mut progress = Progress::new(args.dossiers);
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(5_000);
+    for i in 0..args.dossiers {
+        #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
+        let offset = (i as i64).saturating_mul(span) / (args.dossiers.max(1) as i64);
+        let at = start + chrono::Duration::seconds(offset);
+        let mut pick = rng.random_range(0.0..total_w);
+        let mut a = 0;
+        for (k, w) in weights.iter().enumerate() {
+            if pick < *w {
+                a = k;
+                break;
+            }
+            pick -= w;
+        }
+        let (agency, unit, officers) = keys.get(a).ok_or_else(|| bench_err("no agency"))?;
+        let d = day(at);
+        let n = seq.entry((a, d)).or_insert(0);
+        *n += 1;
+        let code = format!("{agency}-{}-{:04}", d.format("%y%m%d"), n);
+        let procedure = procedures
+            .get(rng.random_range(0..procedures.len().max(1)))
+            .cloned()
+            .unwrap_or_default();
+        let key = StatKey {
+            agency: agency.clone(),
+            unit: unit.clone(),
+            procedure,
+            officer: officers
+                .get(rng.random_range(0..2))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        batch.push(dossier(&mut rng, at, now, code, key));
+        if batch.len() == 5_000 || i + 1 == args.dossiers {
+            store.load_synthetic(std::mem::take(&mut batch)).await?;
+            seq.retain(|(_, day), _| *day >= d);
+            progress.show(i + 1, false);
+        }
+    }
+    progress.show(args.dossiers, true);
+    let load = started.elapsed().as_secs_f64();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = args.dossiers as f64 / load.max(0.001);
+    println!(
+        "load: {} dossiers in {load:.1} s ({rate:.0}/s)",
+        args.dossiers
+    );
+    if let Ok(m) = std::fs::metadata(sqlite_file) {
+        println!("database file: {} MiB", m.len() / (1024 * 1024));
+    }
+    println!("memory after load: {}", memory());
     Ok(())
 }

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use motcua_domain::stats::facts::{FileFlags, PaymentFacts, delta};
-use motcua_domain::stats::{Counter, Counters, Grain, Piece, StatFacts, StatKey, plan, since};
+use motcua_domain::stats::measures::Stock;
+use motcua_domain::stats::{
+    Counter, Counters, Grain, Piece, Plan, StatFacts, StatKey, plan, since_plan,
+};
 
 use crate::Store;
 use crate::error::StoreError;
@@ -29,6 +31,17 @@ pub enum StatGroup {
 }
 
 impl StatGroup {
+    /// The columns a group is made of (for GROUP BY in key order).
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Total => &[],
+            Self::Agency => &["agency"],
+            Self::Unit => &["agency", "unit"],
+            Self::Procedure => &["procedure"],
+            Self::Officer => &["agency", "officer"],
+        }
+    }
+
     fn expr(self) -> &'static str {
         match self {
             Self::Total => "''",
@@ -92,7 +105,7 @@ fn upsert_sql(pg: bool, rows: usize) -> String {
         }
         sql.push_str(&crate::sql::row_marks(pg, r, width));
     }
-    sql.push_str(" ON CONFLICT (grain, period, agency, unit, procedure, officer) DO UPDATE SET ");
+    sql.push_str(" ON CONFLICT (grain, period, procedure, agency, unit, officer) DO UPDATE SET ");
     let sets: Vec<String> = cols
         .iter()
         .map(|c| format!("{c} = stat_cells.{c} + excluded.{c}"))
@@ -104,15 +117,19 @@ fn upsert_sql(pg: bool, rows: usize) -> String {
 /// Cells per statement: 35 parameters each stays far below both databases' limits.
 const CELLS_PER_STATEMENT: usize = 200;
 
-fn sums_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        Counter::ALL
-            .iter()
-            .map(|c| format!("CAST(COALESCE(SUM({0}), 0) AS BIGINT) AS {0}", c.column()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    })
+/// Sums of the given counters. Every query using it groups its rows, so a group is
+/// never empty and SUM never NULL; PostgreSQL's SUM of BIGINT is NUMERIC, cast back.
+fn sums_sql(pg: bool, cols: &[Counter]) -> String {
+    cols.iter()
+        .map(|c| {
+            if pg {
+                format!("CAST(SUM({0}) AS BIGINT) AS {0}", c.column())
+            } else {
+                format!("SUM({0}) AS {0}", c.column())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn grain_of(code: &str) -> Result<Grain, StoreError> {
@@ -123,8 +140,12 @@ fn grain_of(code: &str) -> Result<Grain, StoreError> {
 }
 
 fn counters_of(r: &Row) -> Result<Counters, StoreError> {
+    counters_in(r, Counter::ALL)
+}
+
+fn counters_in(r: &Row, cols: &[Counter]) -> Result<Counters, StoreError> {
     let mut c = Counters::default();
-    for k in Counter::ALL {
+    for k in cols {
         c.add(*k, r.int(k.column())?);
     }
     Ok(c)
@@ -321,27 +342,42 @@ fn piece_sql(pieces: &[Piece], args: &mut Vec<Arg>) -> String {
 }
 
 impl Store {
-    /// Sums per (group, procedure) over `pieces`: one query per run, so that each is a
-    /// range of the primary key (an OR of ranges made SQLite scan the whole table).
+    /// Sums of `cols` per (group, procedure) over `pieces`: one query per run, so that
+    /// each is a range of the primary key (an OR of ranges made SQLite scan the whole
+    /// table). On SQLite the rows are grouped per period first, in key order, so they
+    /// are summed as they are read (grouping across periods sorted every wide row);
+    /// the periods are then added up here.
     async fn stat_sum(
         &self,
         pieces: &[Piece],
         agencies: Option<&[String]>,
         group: StatGroup,
         by_procedure: bool,
+        cols: &[Counter],
     ) -> Result<BTreeMap<(String, String), Counters>, StoreError> {
         let mut out: BTreeMap<(String, String), Counters> = BTreeMap::new();
         if agencies.is_some_and(<[String]>::is_empty) {
             return Ok(out);
         }
         let mut rc = self.read().await?;
+        let pg = rc.conn().is_postgres();
+        // Grouped by the run's one grain at least: no rows then means no group, never
+        // a row of NULL sums.
+        let mut group_by: Vec<&str> = vec!["grain"];
+        if !pg {
+            group_by.push("period");
+        }
+        if by_procedure {
+            group_by.push("procedure");
+        }
+        group_by.extend(group.columns());
         for piece in pieces {
             let mut args = Vec::new();
             let mut sql = format!(
                 "SELECT {} AS g, {} AS p, {} FROM stat_cells WHERE {}",
                 group.expr(),
                 if by_procedure { "procedure" } else { "''" },
-                sums_sql(),
+                sums_sql(pg, cols),
                 piece_sql(std::slice::from_ref(piece), &mut args)
             );
             if let Some(list) = agencies {
@@ -354,10 +390,10 @@ impl Store {
                     .collect();
                 let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
             }
-            sql.push_str(" GROUP BY 1, 2");
+            let _ = write!(sql, " GROUP BY {}", group_by.join(", "));
             let rows = rc.conn().all(&sql, &args).await?;
             for r in &rows {
-                let c = counters_of(r)?;
+                let c = counters_in(r, cols)?;
                 if !c.is_zero() {
                     out.entry((r.text("g")?, r.text("p")?))
                         .or_default()
@@ -366,6 +402,30 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The sums a plan adds up to: its runs to add minus its runs to take away.
+    async fn stat_plan_sum(
+        &self,
+        plan: &Plan,
+        agencies: Option<&[String]>,
+        group: StatGroup,
+        by_procedure: bool,
+        cols: &[Counter],
+    ) -> Result<BTreeMap<(String, String), Counters>, StoreError> {
+        let mut sums = self
+            .stat_sum(&plan.plus, agencies, group, by_procedure, cols)
+            .await?;
+        if !plan.minus.is_empty() {
+            let minus = self
+                .stat_sum(&plan.minus, agencies, group, by_procedure, cols)
+                .await?;
+            for (k, m) in minus {
+                sums.entry(k).or_default().sub_all(&m);
+            }
+            sums.retain(|_, c| !c.is_zero());
+        }
+        Ok(sums)
     }
 
     /// The counters of the days `[from, to)` and the all-time sums before `from` and
@@ -388,21 +448,38 @@ impl Store {
         // Stocks need no procedure split: they are read per group only (a handful of
         // rows), the period's counters per group and procedure.
         let all = self
-            .stat_sum(&[whole(Grain::All)], agencies, group, false)
+            .stat_sum(
+                &[whole(Grain::All)],
+                agencies,
+                group,
+                false,
+                &Stock::COUNTERS,
+            )
             .await?;
-        let plan = plan(from, to, today);
-        let mut flows = self.stat_sum(&plan.plus, agencies, group, true).await?;
-        if !plan.minus.is_empty() {
-            let minus = self.stat_sum(&plan.minus, agencies, group, true).await?;
-            for (k, m) in minus {
-                flows.entry(k).or_default().sub_all(&m);
-            }
-            flows.retain(|_, c| !c.is_zero());
-        }
-        let after = self.stat_sum(&since(to), agencies, group, false).await?;
+        let flows = self
+            .stat_plan_sum(&plan(from, to, today), agencies, group, true, Counter::ALL)
+            .await?;
+        let after = self
+            .stat_plan_sum(
+                &since_plan(to, today),
+                agencies,
+                group,
+                false,
+                &Stock::COUNTERS,
+            )
+            .await?;
         // Inside a period not over, the sums before today too (what is overdue now).
         let after_today = if from <= today && today < to {
-            Some(self.stat_sum(&since(today), agencies, group, false).await?)
+            Some(
+                self.stat_plan_sum(
+                    &since_plan(today, today),
+                    agencies,
+                    group,
+                    false,
+                    &Stock::COUNTERS,
+                )
+                .await?,
+            )
         } else {
             None
         };
@@ -449,10 +526,12 @@ impl Store {
         to: NaiveDate,
         agencies: Option<&[String]>,
     ) -> Result<Vec<(NaiveDate, Counters)>, StoreError> {
+        let mut rc = self.read().await?;
+        let pg = rc.conn().is_postgres();
         let mut args = Vec::new();
         let mut sql = format!(
             "SELECT period AS g, {} FROM stat_cells WHERE {}",
-            sums_sql(),
+            sums_sql(pg, Counter::ALL),
             piece_sql(
                 &[Piece {
                     grain,
@@ -476,7 +555,6 @@ impl Store {
             let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
         }
         sql.push_str(" GROUP BY period ORDER BY period");
-        let mut rc = self.read().await?;
         let rows = rc.conn().all(&sql, &args).await?;
         rows.iter()
             .map(|r| {

@@ -17,6 +17,15 @@ pub struct Stock {
 }
 
 impl Stock {
+    /// The only counters a stock is computed from (stores read just these for stocks).
+    pub const COUNTERS: [Counter; 5] = [
+        Counter::Received,
+        Counter::Closed,
+        Counter::Due,
+        Counter::EndedByDue,
+        Counter::EndedAfterDue,
+    ];
+
     /// The stock at an instant from the sums of every counter over all days before it:
     /// open = received − closed; overdue = due − ended by due − ended after due (a
     /// dossier due before the instant and not ended before it).

@@ -16,7 +16,7 @@ pub mod period;
 
 pub use facts::{EndKind, StatFacts, StatKey};
 pub use measures::{Figures, Measure};
-pub use period::{Grain, Piece, Plan, cover, plan, since};
+pub use period::{Grain, Piece, Plan, cover, plan, since, since_plan};
 
 use serde::{Deserialize, Serialize};
 

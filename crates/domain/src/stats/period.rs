@@ -134,16 +134,28 @@ pub struct Plan {
     pub minus: Vec<Piece>,
 }
 
+/// How far after today due days still fill the rows: a dossier received today is
+/// due within this many days (the longest usual time limits), so rows of later
+/// periods hold only the few long procedures.
+const DUE_HORIZON_DAYS: i64 = 62;
+
 /// Rough number of rows a run reads, in units of "every key once": a day holds only
-/// the keys active that day, a month or year nearly every key, and periods after
-/// `today` hold only due days and so are nearly empty.
+/// the keys active that day, a month or year nearly every key; a period after today
+/// holds only due days, so it is as full as the part of it within the due horizon.
 fn cost(pieces: &[Piece], today: NaiveDate) -> f64 {
+    let horizon = today + chrono::Duration::days(DUE_HORIZON_DAYS);
     let mut total = 0.0;
     for p in pieces {
-        let (Some(from), Some(to)) = (p.from, p.to) else {
-            total += 0.05;
+        let Some(from) = p.from else {
+            total += 1.0;
             continue;
         };
+        // An open run costs what its first period costs.
+        let to = p.to.unwrap_or_else(|| match p.grain {
+            Grain::Day => from.succ_opt().unwrap_or(NaiveDate::MAX),
+            Grain::Month => next_month(from),
+            Grain::Year | Grain::All => next_year(from),
+        });
         let mut cur = from;
         while cur < to {
             let (next, weight) = match p.grain {
@@ -151,22 +163,47 @@ fn cost(pieces: &[Piece], today: NaiveDate) -> f64 {
                 Grain::Month => (next_month(cur), 1.0),
                 Grain::Year | Grain::All => (next_year(cur), 1.0),
             };
-            total += if cur > today { 0.05 } else { weight };
+            total += if cur <= today {
+                weight
+            } else {
+                // The share of the period's days that can still fall due.
+                let len = (next - cur).num_days().max(1);
+                let within = (next.min(horizon) - cur).num_days().clamp(0, len);
+                #[allow(clippy::cast_precision_loss)] // day counts are small
+                let share = within as f64 / len as f64;
+                0.02 + weight * share.sqrt()
+            };
             cur = next;
         }
     }
     total
 }
 
+fn cheapest(candidates: Vec<Plan>, today: NaiveDate) -> Plan {
+    let mut best: Option<(f64, Plan)> = None;
+    for c in candidates {
+        let cost = cost(&c.plus, today) + cost(&c.minus, today);
+        if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+            best = Some((cost, c));
+        }
+    }
+    best.map_or_else(
+        || Plan {
+            plus: Vec::new(),
+            minus: Vec::new(),
+        },
+        |(_, p)| p,
+    )
+}
+
 /// The cheapest way to sum the days `[from, to)`: the runs that cover it, or — for a
 /// year or month not yet over, the usual dashboard period — the whole year or month
-/// minus its rest, which has happened only as far as due days go.
+/// minus its rest (the rest's days, or its month minus the days of it already gone).
 pub fn plan(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Plan {
-    let direct = Plan {
+    let mut candidates = vec![Plan {
         plus: cover(from, to),
         minus: Vec::new(),
-    };
-    let mut best = (cost(&direct.plus, today), direct);
+    }];
     let enclosing = [
         (from.ordinal() == 1, Grain::Year, next_year(from)),
         (from.day() == 1, Grain::Month, next_month(from)),
@@ -175,20 +212,45 @@ pub fn plan(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Plan {
         if !aligned || to >= end || to <= from {
             continue;
         }
-        let candidate = Plan {
-            plus: vec![Piece {
-                grain,
-                from: Some(from),
-                to: Some(end),
-            }],
-            minus: cover(to, end),
+        let whole = Piece {
+            grain,
+            from: Some(from),
+            to: Some(end),
         };
-        let c = cost(&candidate.plus, today) + cost(&candidate.minus, today);
-        if c < best.0 {
-            best = (c, candidate);
+        candidates.push(Plan {
+            plus: vec![whole.clone()],
+            minus: cover(to, end),
+        });
+        let month_of_to = first_of_month(to);
+        if to.day() != 1 && month_of_to > from {
+            let mut plus = vec![whole];
+            plus.extend(cover(month_of_to, to));
+            candidates.push(Plan {
+                plus,
+                minus: cover(month_of_to, end),
+            });
         }
     }
-    best.1
+    cheapest(candidates, today)
+}
+
+/// The cheapest way to sum every day from `from` on (for stocks: what is open at
+/// `from` is the all-time sum minus what happened from `from` on): the runs that
+/// cover it, or the same from the start of `from`'s month minus that month's days
+/// before `from`.
+pub fn since_plan(from: NaiveDate, today: NaiveDate) -> Plan {
+    let mut candidates = vec![Plan {
+        plus: since(from),
+        minus: Vec::new(),
+    }];
+    let month = first_of_month(from);
+    if month < from {
+        candidates.push(Plan {
+            plus: since(month),
+            minus: cover(month, from),
+        });
+    }
+    cheapest(candidates, today)
 }
 
 /// A reporting period: a day, month, quarter or year.
@@ -316,6 +378,7 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -388,11 +451,11 @@ mod tests {
     }
 
     #[test]
-    fn a_year_so_far_is_the_year_minus_its_rest() {
-        let p = plan(d("2026-01-01"), d("2026-12-03"), d("2026-12-02"));
-        assert_eq!(p.plus.len(), 1);
-        assert_eq!(p.plus[0].grain, Grain::Year);
-        assert_eq!(days_of(&p.minus).len(), 29); // 3–31 December
+    fn plans_read_few_rows_and_add_up_to_the_range() {
+        // A past year is its one row per key.
+        let p = plan(d("2025-01-01"), d("2026-01-01"), d("2026-12-02"));
+        assert_eq!((p.plus.len(), p.plus[0].grain), (1, Grain::Year), "{p:?}");
+        assert!(p.minus.is_empty());
         // A past half year is summed directly.
         let p = plan(d("2025-01-01"), d("2025-07-01"), d("2026-12-02"));
         assert!(p.minus.is_empty());
@@ -404,17 +467,69 @@ mod tests {
         let p = plan(d("2026-12-01"), d("2026-12-03"), d("2026-12-02"));
         assert_eq!((p.plus[0].grain, p.minus.len()), (Grain::Day, 0));
         // Whatever the plan, plus minus minus is the range, day for day.
-        for (f, t) in [
-            ("2026-01-01", "2026-06-15"),
-            ("2026-03-01", "2026-03-20"),
-            ("2026-01-01", "2026-12-31"),
-        ] {
-            let p = plan(d(f), d(t), d("2026-06-01"));
-            let plus = days_of(&p.plus);
-            let minus = days_of(&p.minus);
-            let net: Vec<_> = plus.iter().filter(|x| !minus.contains(x)).collect();
-            assert_eq!(net.len() as i64, (d(t) - d(f)).num_days(), "{f} {t}");
-            assert_eq!(plus.len() - minus.len(), net.len());
+        for today in ["2026-06-01", "2026-03-10", "2026-12-20", "2025-01-01"] {
+            for (f, t) in [
+                ("2026-01-01", "2026-06-15"),
+                ("2026-03-01", "2026-03-20"),
+                ("2026-01-01", "2026-12-31"),
+                ("2026-01-01", "2026-12-21"),
+                ("2026-12-01", "2026-12-21"),
+            ] {
+                let p = plan(d(f), d(t), d(today));
+                assert_eq!(net_days(&p), days_of(&cover(d(f), d(t))), "{f} {t} {today}");
+            }
+        }
+    }
+
+    /// The days a plan adds up to, each once, in order (an open run is cut at 2100).
+    fn net_days(p: &Plan) -> Vec<NaiveDate> {
+        let close = |v: &[Piece]| -> Vec<Piece> {
+            v.iter()
+                .map(|x| Piece {
+                    to: x.to.or(Some(d("2100-01-01"))),
+                    ..x.clone()
+                })
+                .collect()
+        };
+        let mut count: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        for x in days_of(&close(&p.plus)) {
+            *count.entry(x).or_default() += 1;
+        }
+        for x in days_of(&close(&p.minus)) {
+            *count.entry(x).or_default() -= 1;
+        }
+        assert!(count.values().all(|n| *n == 0 || *n == 1), "{p:?}");
+        count
+            .into_iter()
+            .filter(|(_, n)| *n == 1)
+            .map(|(x, _)| x)
+            .collect()
+    }
+
+    #[test]
+    fn a_year_so_far_reads_the_year_minus_this_month_plus_its_days() {
+        // 3 December: the year, minus December, plus 1–3 December (the rest of
+        // December is full of due days, so its days are not the cheap way).
+        let p = plan(d("2026-01-01"), d("2026-12-04"), d("2026-12-03"));
+        let grains: Vec<_> = p.plus.iter().map(|x| x.grain).collect();
+        assert_eq!(grains, vec![Grain::Year, Grain::Day], "{p:?}");
+        assert_eq!(p.minus.len(), 1);
+        assert_eq!(p.minus[0].grain, Grain::Month);
+        // Stocks after 4 December: December minus its first three days, then the
+        // years after.
+        let s = since_plan(d("2026-12-04"), d("2026-12-03"));
+        assert_eq!(s.plus[0].grain, Grain::Month, "{s:?}");
+        assert_eq!(s.minus.len(), 1);
+        assert_eq!(net_days(&s).first(), Some(&d("2026-12-04")));
+        // Long after today, the future days are nearly empty and read directly.
+        let s = since_plan(d("2027-06-20"), d("2026-12-03"));
+        assert!(s.minus.is_empty(), "{s:?}");
+        for (from, today) in [("2026-11-15", "2026-11-20"), ("2026-01-01", "2026-06-01")] {
+            let s = since_plan(d(from), d(today));
+            let days = net_days(&s);
+            assert_eq!(days.first(), Some(&d(from)));
+            assert_eq!(days.last(), Some(&d("2099-12-31")));
+            assert_eq!(days.len() as i64, (d("2100-01-01") - d(from)).num_days());
         }
     }
 
