@@ -318,35 +318,35 @@ pub(crate) async fn refresh_order(conn: &mut Conn<'_>, order_id: i64) -> Result<
     add_cells(conn, &changes).await
 }
 
-fn piece_sql(pieces: &[Piece], args: &mut Vec<Arg>) -> String {
-    let mut parts = Vec::new();
-    for p in pieces {
-        args.push(Arg::from(p.grain.code()));
-        let mut s = format!("(grain = ${}", args.len());
-        if let Some(f) = p.from {
-            args.push(Arg::from(f.format("%Y-%m-%d").to_string()));
-            let _ = write!(s, " AND period >= ${}", args.len());
-        }
-        if let Some(t) = p.to {
-            args.push(Arg::from(t.format("%Y-%m-%d").to_string()));
-            let _ = write!(s, " AND period < ${}", args.len());
-        }
-        s.push(')');
-        parts.push(s);
+/// The condition selecting a run's rows: its grain and its one period by equality
+/// (so that the rows come in key order, procedure then agency), or a range of periods.
+fn piece_sql(piece: &Piece, args: &mut Vec<Arg>) -> String {
+    args.push(Arg::from(piece.grain.code()));
+    let mut s = format!("grain = ${}", args.len());
+    if let Some(day) = piece.single() {
+        args.push(Arg::from(day.format("%Y-%m-%d").to_string()));
+        let _ = write!(s, " AND period = ${}", args.len());
+        return s;
     }
-    if parts.is_empty() {
-        "1 = 0".to_owned()
-    } else {
-        format!("({})", parts.join(" OR "))
+    if let Some(f) = piece.from {
+        args.push(Arg::from(f.format("%Y-%m-%d").to_string()));
+        let _ = write!(s, " AND period >= ${}", args.len());
     }
+    if let Some(t) = piece.to {
+        args.push(Arg::from(t.format("%Y-%m-%d").to_string()));
+        let _ = write!(s, " AND period < ${}", args.len());
+    }
+    s
 }
+
+type Sums = BTreeMap<(String, String), Counters>;
 
 impl Store {
     /// Sums of `cols` per (group, procedure) over `pieces`: one query per run, so that
     /// each is a range of the primary key (an OR of ranges made SQLite scan the whole
-    /// table). On SQLite the rows are grouped per period first, in key order, so they
-    /// are summed as they are read (grouping across periods sorted every wide row);
-    /// the periods are then added up here.
+    /// table), the runs read at the same time on their own connections. A run of one
+    /// period is read in key order and summed as it is read (grouping the wide rows
+    /// otherwise sorts them all first).
     async fn stat_sum(
         &self,
         pieces: &[Piece],
@@ -354,51 +354,64 @@ impl Store {
         group: StatGroup,
         by_procedure: bool,
         cols: &[Counter],
-    ) -> Result<BTreeMap<(String, String), Counters>, StoreError> {
-        let mut out: BTreeMap<(String, String), Counters> = BTreeMap::new();
+    ) -> Result<Sums, StoreError> {
+        let mut out = Sums::new();
         if agencies.is_some_and(<[String]>::is_empty) {
             return Ok(out);
         }
+        let runs = pieces
+            .iter()
+            .map(|piece| self.stat_sum_run(piece, agencies, group, by_procedure, cols));
+        for rows in futures::future::try_join_all(runs).await? {
+            for (k, c) in rows {
+                out.entry(k).or_default().add_all(&c);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn stat_sum_run(
+        &self,
+        piece: &Piece,
+        agencies: Option<&[String]>,
+        group: StatGroup,
+        by_procedure: bool,
+        cols: &[Counter],
+    ) -> Result<Vec<((String, String), Counters)>, StoreError> {
         let mut rc = self.read().await?;
         let pg = rc.conn().is_postgres();
         // Grouped by the run's one grain at least: no rows then means no group, never
         // a row of NULL sums.
         let mut group_by: Vec<&str> = vec!["grain"];
-        if !pg {
-            group_by.push("period");
-        }
         if by_procedure {
             group_by.push("procedure");
         }
         group_by.extend(group.columns());
-        for piece in pieces {
-            let mut args = Vec::new();
-            let mut sql = format!(
-                "SELECT {} AS g, {} AS p, {} FROM stat_cells WHERE {}",
-                group.expr(),
-                if by_procedure { "procedure" } else { "''" },
-                sums_sql(pg, cols),
-                piece_sql(std::slice::from_ref(piece), &mut args)
-            );
-            if let Some(list) = agencies {
-                let marks: Vec<String> = list
-                    .iter()
-                    .map(|a| {
-                        args.push(Arg::from(a.as_str()));
-                        format!("${}", args.len())
-                    })
-                    .collect();
-                let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
-            }
-            let _ = write!(sql, " GROUP BY {}", group_by.join(", "));
-            let rows = rc.conn().all(&sql, &args).await?;
-            for r in &rows {
-                let c = counters_in(r, cols)?;
-                if !c.is_zero() {
-                    out.entry((r.text("g")?, r.text("p")?))
-                        .or_default()
-                        .add_all(&c);
-                }
+        let mut args = Vec::new();
+        let mut sql = format!(
+            "SELECT {} AS g, {} AS p, {} FROM stat_cells WHERE {}",
+            group.expr(),
+            if by_procedure { "procedure" } else { "''" },
+            sums_sql(pg, cols),
+            piece_sql(piece, &mut args)
+        );
+        if let Some(list) = agencies {
+            let marks: Vec<String> = list
+                .iter()
+                .map(|a| {
+                    args.push(Arg::from(a.as_str()));
+                    format!("${}", args.len())
+                })
+                .collect();
+            let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+        }
+        let _ = write!(sql, " GROUP BY {}", group_by.join(", "));
+        let rows = rc.conn().all(&sql, &args).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let c = counters_in(r, cols)?;
+            if !c.is_zero() {
+                out.push(((r.text("g")?, r.text("p")?), c));
             }
         }
         Ok(out)
@@ -412,14 +425,12 @@ impl Store {
         group: StatGroup,
         by_procedure: bool,
         cols: &[Counter],
-    ) -> Result<BTreeMap<(String, String), Counters>, StoreError> {
-        let mut sums = self
-            .stat_sum(&plan.plus, agencies, group, by_procedure, cols)
-            .await?;
-        if !plan.minus.is_empty() {
-            let minus = self
-                .stat_sum(&plan.minus, agencies, group, by_procedure, cols)
-                .await?;
+    ) -> Result<Sums, StoreError> {
+        let (mut sums, minus) = tokio::try_join!(
+            self.stat_sum(&plan.plus, agencies, group, by_procedure, cols),
+            self.stat_sum(&plan.minus, agencies, group, by_procedure, cols),
+        )?;
+        if !minus.is_empty() {
             for (k, m) in minus {
                 sums.entry(k).or_default().sub_all(&m);
             }
@@ -446,43 +457,30 @@ impl Store {
             to: None,
         };
         // Stocks need no procedure split: they are read per group only (a handful of
-        // rows), the period's counters per group and procedure.
-        let all = self
-            .stat_sum(
-                &[whole(Grain::All)],
-                agencies,
-                group,
-                false,
-                &Stock::COUNTERS,
-            )
-            .await?;
-        let flows = self
-            .stat_plan_sum(&plan(from, to, today), agencies, group, true, Counter::ALL)
-            .await?;
-        let after = self
-            .stat_plan_sum(
-                &since_plan(to, today),
-                agencies,
-                group,
-                false,
-                &Stock::COUNTERS,
-            )
-            .await?;
-        // Inside a period not over, the sums before today too (what is overdue now).
-        let after_today = if from <= today && today < to {
-            Some(
-                self.stat_plan_sum(
-                    &since_plan(today, today),
-                    agencies,
-                    group,
-                    false,
-                    &Stock::COUNTERS,
-                )
-                .await?,
-            )
-        } else {
-            None
+        // rows), the period's counters per group and procedure. The four sums are
+        // read at the same time.
+        let stock = |plan: Plan| async move {
+            self.stat_plan_sum(&plan, agencies, group, false, &Stock::COUNTERS)
+                .await
         };
+        // Inside a period not over, the sums before today too (what is overdue now).
+        let inside = from <= today && today < to;
+        let period = plan(from, to, today);
+        let (all, flows, after, after_today) = tokio::try_join!(
+            stock(Plan {
+                plus: vec![whole(Grain::All)],
+                minus: Vec::new(),
+            }),
+            self.stat_plan_sum(&period, agencies, group, true, Counter::ALL),
+            stock(since_plan(to, today)),
+            async {
+                if inside {
+                    stock(since_plan(today, today)).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            },
+        )?;
         let mut flows_of_group: BTreeMap<&str, Counters> = BTreeMap::new();
         for ((g, _), f) in &flows {
             flows_of_group.entry(g.as_str()).or_default().add_all(f);
@@ -533,11 +531,11 @@ impl Store {
             "SELECT period AS g, {} FROM stat_cells WHERE {}",
             sums_sql(pg, Counter::ALL),
             piece_sql(
-                &[Piece {
+                &Piece {
                     grain,
                     from: Some(from),
                     to: Some(to),
-                }],
+                },
                 &mut args
             )
         );

@@ -56,6 +56,21 @@ pub struct Piece {
     pub to: Option<NaiveDate>,
 }
 
+impl Piece {
+    /// The one period the run is made of, if it is one (then a store can ask for
+    /// that period by equality, and read its rows in key order).
+    pub fn single(&self) -> Option<NaiveDate> {
+        let (from, to) = (self.from?, self.to?);
+        let next = match self.grain {
+            Grain::Day => from.succ_opt()?,
+            Grain::Month => next_month(from),
+            Grain::Year => next_year(from),
+            Grain::All => return None,
+        };
+        (next == to && self.grain.key(from) == from.format("%Y-%m-%d").to_string()).then_some(from)
+    }
+}
+
 fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
@@ -531,6 +546,32 @@ mod tests {
             assert_eq!(days.last(), Some(&d("2099-12-31")));
             assert_eq!(days.len() as i64, (d("2100-01-01") - d(from)).num_days());
         }
+    }
+
+    #[test]
+    fn a_run_of_one_period_says_so() {
+        let one = |grain, f: &str, t: &str| {
+            Piece {
+                grain,
+                from: Some(d(f)),
+                to: Some(d(t)),
+            }
+            .single()
+        };
+        assert_eq!(
+            one(Grain::Day, "2026-12-03", "2026-12-04"),
+            Some(d("2026-12-03"))
+        );
+        assert_eq!(one(Grain::Day, "2026-12-03", "2026-12-05"), None);
+        assert_eq!(
+            one(Grain::Month, "2026-12-01", "2027-01-01"),
+            Some(d("2026-12-01"))
+        );
+        assert_eq!(
+            one(Grain::Year, "2026-01-01", "2027-01-01"),
+            Some(d("2026-01-01"))
+        );
+        assert_eq!(one(Grain::Year, "2026-01-01", "2028-01-01"), None);
     }
 
     #[test]
