@@ -216,27 +216,10 @@ impl Dossier {
             .collect()
     }
 
-    /// The national portal's status code (TrangThaiHoSo, 1–10) right now.
+    /// The national portal's status code (TrangThaiHoSo, 1–10) right now, from the
+    /// one mapping table (`portal::status::STATUS_MAP`).
     pub fn portal_status(&self) -> u8 {
-        match self.status {
-            Status::Submitted => 1,
-            Status::Received => 2,
-            Status::Refused => 3,
-            Status::Supplemented if self.received_at.is_none() => 1,
-            Status::Paused if self.pause_kind == Some(PauseKind::FeePayment) => 6,
-            Status::Supplemented
-            | Status::Assigned
-            | Status::InProcess
-            | Status::Consulting
-            | Status::Transferred
-            | Status::AwaitingApproval
-            | Status::Paused => 4,
-            Status::SupplementRequested => 5,
-            Status::Withdrawn => 7,
-            Status::Stopped => 8,
-            Status::Approved | Status::ResultReady => 9,
-            Status::Returned => 10,
-        }
+        crate::portal::status::portal_status_of(self).code()
     }
 
     fn last_seq(&self) -> i32 {

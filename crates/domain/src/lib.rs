@@ -20,6 +20,7 @@ pub mod oidc;
 pub mod org;
 pub mod password;
 pub mod policy;
+pub mod portal;
 pub mod process;
 pub mod retention;
 pub mod stats;
