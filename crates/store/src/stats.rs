@@ -339,6 +339,18 @@ fn piece_sql(piece: &Piece, args: &mut Vec<Arg>) -> String {
     s
 }
 
+/// ` AND agency IN (…)` for the agencies asked for, their codes bound as arguments.
+fn agency_in(list: &[String], args: &mut Vec<Arg>) -> String {
+    let marks: Vec<String> = list
+        .iter()
+        .map(|a| {
+            args.push(Arg::from(a.as_str()));
+            format!("${}", args.len())
+        })
+        .collect();
+    format!(" AND agency IN ({})", marks.join(", "))
+}
+
 type Sums = BTreeMap<(String, String), Counters>;
 
 impl Store {
@@ -396,14 +408,7 @@ impl Store {
             piece_sql(piece, &mut args)
         );
         if let Some(list) = agencies {
-            let marks: Vec<String> = list
-                .iter()
-                .map(|a| {
-                    args.push(Arg::from(a.as_str()));
-                    format!("${}", args.len())
-                })
-                .collect();
-            let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+            sql.push_str(&agency_in(list, &mut args));
         }
         let _ = write!(sql, " GROUP BY {}", group_by.join(", "));
         let rows = rc.conn().all(&sql, &args).await?;
@@ -543,14 +548,7 @@ impl Store {
             if list.is_empty() {
                 return Ok(Vec::new());
             }
-            let marks: Vec<String> = list
-                .iter()
-                .map(|a| {
-                    args.push(Arg::from(a.as_str()));
-                    format!("${}", args.len())
-                })
-                .collect();
-            let _ = write!(sql, " AND agency IN ({})", marks.join(", "));
+            sql.push_str(&agency_in(list, &mut args));
         }
         sql.push_str(" GROUP BY period ORDER BY period");
         let rows = rc.conn().all(&sql, &args).await?;
