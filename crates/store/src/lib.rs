@@ -13,6 +13,7 @@ mod drafts;
 pub mod error;
 mod identity;
 mod org;
+mod outbox;
 mod payments;
 mod processes;
 mod retention;
@@ -38,6 +39,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use identity::{ApiToken, NewApiToken, PENDING_TTL_MINUTES, PendingLogin, TotpState};
 pub use org::OrgImport;
+pub use outbox::{OutboxBacklog, OutboxMessage};
 pub use payments::{
     AccountTakings, CashlessCount, CreditRow, OrderUpdate, PayEvent, PayEventRow, vietnam_day,
 };

@@ -13,6 +13,7 @@
 )]
 
 mod fixture;
+mod outbox;
 mod stats;
 mod suite;
 
