@@ -327,6 +327,7 @@ pub(crate) async fn insert_outbox(
 fn record(batch: &mut Batch, d: &Dossier, e: &DossierEvent, meta: &RequestMeta) -> Value {
     let payload = json!({
         "code": d.code.as_str(),
+        "seq": e.seq,
         "action": e.action.as_str(),
         "from": e.from.map(Status::as_str),
         "to": e.to.as_str(),

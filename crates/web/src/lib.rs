@@ -10,6 +10,7 @@ pub mod error;
 pub mod oidc;
 pub mod payments;
 pub mod paysim;
+pub mod portal_sync;
 pub mod state;
 pub mod stats;
 pub mod ui;

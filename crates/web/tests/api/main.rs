@@ -20,6 +20,7 @@ mod lifecycle;
 mod oidc;
 mod openapi;
 mod payments;
+mod portal_sync;
 mod processes;
 mod stats;
 mod throttle;
@@ -197,6 +198,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub store: Store,
+    pub state: AppState,
     pub backend: &'static str,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pg_schema: Option<String>,
@@ -273,6 +275,7 @@ pub async fn spawn_app_with(
     .await
     .unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let kept = state.clone();
     tokio::spawn(motcua_web::serve(listener, state, async move {
         let _ = rx.await;
     }));
@@ -284,6 +287,7 @@ pub async fn spawn_app_with(
         },
         clock,
         store,
+        state: kept,
         backend,
         shutdown: Some(tx),
         pg_schema: schema,
