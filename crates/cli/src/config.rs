@@ -39,6 +39,9 @@ pub struct FileConfig {
     /// Payment gateways and order terms (`[payments]`, `[[payments.gateways]]`).
     #[serde(default)]
     pub payments: Option<motcua_web::payments::PaymentsConfig>,
+    /// The national portal (`[portal]`); the demo uses its simulator when unset.
+    #[serde(default)]
+    pub portal: Option<motcua_web::portal_sync::PortalSettings>,
 }
 
 impl FileConfig {

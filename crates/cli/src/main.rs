@@ -11,6 +11,7 @@ mod error;
 mod import;
 mod logging;
 mod pay_cmd;
+mod portal;
 mod process_cmd;
 mod render_cmd;
 mod serve;

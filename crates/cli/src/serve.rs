@@ -224,6 +224,43 @@ pub async fn serve(db: DbArgs, args: ServeArgs) -> Result<(), CliError> {
             }
         }
     });
+    // Every change goes to the national portal: the configured one, or in the demo
+    // the simulator, started here on its own port.
+    let mut _simulator = None;
+    let portal = match (&file.portal, args.demo) {
+        (Some(p), _) => Some((
+            motcua_portal::PortalConfig::new(
+                p.base_url.clone(),
+                p.client_id.clone(),
+                p.client_secret.clone(),
+                p.agency_code.clone(),
+            ),
+            p.interval_seconds,
+        )),
+        (None, true) => {
+            let sim = crate::portal::start_demo_simulator(&state).await?;
+            println!("  Cổng DVC quốc gia (mô phỏng): {}", sim.base_url);
+            let config = motcua_portal::PortalConfig::new(
+                sim.base_url.clone(),
+                crate::portal::DEMO_CLIENT.0,
+                crate::portal::DEMO_CLIENT.1,
+                "H79",
+            );
+            _simulator = Some(sim);
+            Some((config, 2))
+        }
+        (None, false) => None,
+    };
+    if let Some((config, every)) = portal {
+        let client = motcua_portal::HttpPortal::new(config).map_err(|e| CliError::Config {
+            detail: e.to_string(),
+        })?;
+        tokio::spawn(motcua_web::portal_sync::run_forever(
+            state.clone(),
+            Arc::new(client),
+            std::time::Duration::from_secs(every.max(1)),
+        ));
+    }
     motcua_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

@@ -17,6 +17,47 @@ use serde_json::Value;
 
 use crate::state::AppState;
 
+/// How to reach the national portal (`[portal]` in motcua.toml).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalSettings {
+    /// The adapter's address (LGSP/NGSP), e.g. `https://lgsp.example.gov.vn/dvcqg`.
+    pub base_url: String,
+    /// Our client id for the token (client credentials).
+    pub client_id: String,
+    /// Its secret.
+    pub client_secret: String,
+    /// Our agency code at the portal (madonvi).
+    pub agency_code: String,
+    /// Seconds between passes over the outbox.
+    #[serde(default = "default_interval")]
+    pub interval_seconds: u64,
+}
+
+fn default_interval() -> u64 {
+    2
+}
+
+/// Runs [`sync_due`] every `interval` for as long as the server runs.
+pub async fn run_forever(
+    state: AppState,
+    portal: std::sync::Arc<dyn NationalPortal>,
+    interval: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match sync_due(&state, portal.as_ref(), 200).await {
+            Ok(r) if r.delivered + r.failed > 0 => {
+                tracing::info!(delivered = r.delivered, failed = r.failed, "portal sync");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "portal sync pass failed"),
+        }
+    }
+}
+
 /// The outbox topics the portal receives.
 pub const TOPICS: &str = "dossier.";
 
